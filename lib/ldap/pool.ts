@@ -1,0 +1,175 @@
+// Connection reuse. The service connection is opened once, bound once and shared by every
+// login's searches (LDAP multiplexes operations); it is re-opened and re-bound when it drops.
+// User binds change a connection's identity, so each runs on a pooled connection that no other
+// login uses at the same moment.
+import { LdapInfrastructureError } from '../errors';
+import { LdapConnection, LdapResultError, type ConnectSettings } from './connection';
+
+export class ServiceConnection {
+  private current: Promise<LdapConnection> | null = null;
+  private closing = false;
+
+  constructor(
+    private readonly settings: ConnectSettings,
+    private readonly bindDn: string | null,
+    private readonly bindPassword: string | null,
+  ) {}
+
+  /** Runs `fn` on the service connection; retries once on a fresh one if a reused one turns out dead. */
+  async use<T>(fn: (conn: LdapConnection) => Promise<T>): Promise<T> {
+    const reused = this.current !== null;
+    const conn = await this.get();
+    try {
+      return await fn(conn);
+    } catch (err) {
+      if (reused && isConnectionLoss(err) && !conn.usable && !this.closing) {
+        this.drop(conn);
+        return fn(await this.get());
+      }
+      throw err;
+    }
+  }
+
+  private get(): Promise<LdapConnection> {
+    if (this.closing) return Promise.reject(closedError());
+    if (!this.current) {
+      const opening = this.open();
+      this.current = opening;
+      opening.then(
+        (conn) => conn.onClose(() => this.drop(conn)),
+        () => {
+          if (this.current === opening) this.current = null;
+        },
+      );
+    }
+    return this.current;
+  }
+
+  private drop(conn: LdapConnection): void {
+    void this.current?.then((c) => {
+      if (c === conn && this.current) this.current = null;
+    });
+  }
+
+  private async open(): Promise<LdapConnection> {
+    const conn = await LdapConnection.open(this.settings);
+    if (this.bindDn === null || this.bindPassword === null) return conn;
+    try {
+      await conn.bind(this.bindDn, this.bindPassword);
+      return conn;
+    } catch (err) {
+      await conn.close();
+      if (err instanceof LdapResultError) {
+        throw new LdapInfrastructureError(
+          'SERVICE_BIND',
+          `The service account AUTH_LDAP_BIND_DN=${this.bindDn} was refused by ${err.server} ` +
+            `(LDAP result ${err.code}${err.diagnostic ? `: ${err.diagnostic}` : ''}). ` +
+            'Check AUTH_LDAP_BIND_DN and AUTH_LDAP_BIND_PASSWORD.',
+          { server: err.server, ldapCode: err.code },
+        );
+      }
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const current = this.current;
+    this.current = null;
+    if (current) await current.then((c) => c.close(), () => undefined);
+  }
+}
+
+/** Connections for user binds, each lent to one login at a time. */
+export class BindPool {
+  private readonly idle: LdapConnection[] = [];
+  private readonly waiters: Array<(conn: LdapConnection | null) => void> = [];
+  private readonly all = new Set<LdapConnection>();
+  private opening = 0;
+  private closing = false;
+
+  constructor(
+    private readonly settings: ConnectSettings,
+    private readonly maxConnections: number,
+  ) {}
+
+  /** Lends a connection to `fn`; retries once on a fresh one if a reused one turns out dead. */
+  async use<T>(fn: (conn: LdapConnection) => Promise<T>): Promise<T> {
+    let { conn, reused } = await this.acquire();
+    try {
+      return await fn(conn);
+    } catch (err) {
+      if (!(reused && isConnectionLoss(err) && !conn.usable)) throw err;
+      this.release(conn);
+      ({ conn, reused } = await this.acquire());
+      return await fn(conn);
+    } finally {
+      this.release(conn);
+    }
+  }
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  private async acquire(): Promise<{ conn: LdapConnection; reused: boolean }> {
+    if (this.closing) throw closedError();
+    while (this.idle.length > 0) {
+      const conn = this.idle.pop() as LdapConnection;
+      if (conn.usable) return { conn, reused: true };
+      this.all.delete(conn);
+    }
+    if (this.all.size + this.opening < this.maxConnections) {
+      this.opening++;
+      try {
+        const conn = await LdapConnection.open(this.settings);
+        this.all.add(conn);
+        conn.onClose(() => this.forget(conn));
+        return { conn, reused: false };
+      } finally {
+        this.opening--;
+      }
+    }
+    const conn = await new Promise<LdapConnection | null>((resolve) => this.waiters.push(resolve));
+    if (!conn) return this.acquire();
+    return { conn, reused: true };
+  }
+
+  private release(conn: LdapConnection): void {
+    if (!this.all.has(conn)) return;
+    if (!conn.usable || this.closing) {
+      this.forget(conn);
+      void conn.close();
+      return;
+    }
+    if (this.idle.includes(conn)) return;
+    const waiter = this.waiters.shift();
+    if (waiter) waiter(conn);
+    else this.idle.push(conn);
+  }
+
+  private forget(conn: LdapConnection): void {
+    this.all.delete(conn);
+    const i = this.idle.indexOf(conn);
+    if (i >= 0) this.idle.splice(i, 1);
+    // A slot freed up: let one waiter open a new connection.
+    const waiter = this.waiters.shift();
+    if (waiter) waiter(null);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const w of this.waiters.splice(0)) w(null);
+    await Promise.all([...this.all].map((c) => c.close()));
+    this.all.clear();
+    this.idle.length = 0;
+  }
+}
+
+function isConnectionLoss(err: unknown): boolean {
+  return err instanceof LdapInfrastructureError && err.kind === 'UNREACHABLE';
+}
+
+function closedError(): LdapInfrastructureError {
+  return new LdapInfrastructureError('UNREACHABLE', 'The LDAP authenticator has been closed (strategy.close() was called).');
+}

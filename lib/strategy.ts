@@ -1,0 +1,121 @@
+// The Passport adapter: reads credentials from the request, runs the authenticator and turns its
+// result into success / fail / error. All LDAP behaviour lives in LdapAuthenticator.
+import { LdapAuthenticator } from './core/authenticator';
+import { optionsFromEnv } from './options';
+import type { AuthFailure, LdapOptions, LdapUser, Logger } from './types';
+
+// passport-strategy ships no types; we describe the part we use so our .d.ts needs nothing else.
+interface PassportStrategyBase {
+  success(user: unknown, info?: unknown): void;
+  fail(challenge?: unknown, status?: number): void;
+  error(err: Error): void;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const PassportStrategy = require('passport-strategy').Strategy as new () => PassportStrategyBase;
+
+/** The parts of a request the strategy reads (Express, Fastify via adapters, plain objects). */
+export interface LoginRequest {
+  body?: unknown;
+  query?: unknown;
+}
+
+export type VerifyDone = (err: Error | null, user?: unknown, info?: unknown) => void;
+export type VerifyFunction = (user: LdapUser, done: VerifyDone) => void | Promise<unknown>;
+export type VerifyFunctionWithRequest = (req: LoginRequest, user: LdapUser, done: VerifyDone) => void | Promise<unknown>;
+
+export interface StrategySettings {
+  /** Strategy name for passport.authenticate(name); default 'ldap'. */
+  name?: string;
+  usernameField?: string;
+  passwordField?: string;
+  passReqToCallback?: boolean;
+  logger?: Logger;
+  /** Most connections used for user binds at once (default 10). */
+  maxConnections?: number;
+}
+
+/** LdapOptions (from optionsFromEnv) plus strategy settings; any LDAP field left out is read from process.env. */
+export type StrategyOptions = Partial<LdapOptions> & StrategySettings;
+
+export class LabelStudioLdapStrategy extends PassportStrategy {
+  readonly name: string;
+  readonly authenticator: LdapAuthenticator;
+  private readonly usernameField: string;
+  private readonly passwordField: string;
+  private readonly passReqToCallback: boolean;
+  private readonly verify: VerifyFunction | VerifyFunctionWithRequest | null;
+
+  constructor(options?: StrategyOptions, verify?: VerifyFunction | VerifyFunctionWithRequest) {
+    super();
+    const settings: StrategyOptions = options ?? {};
+    const ldapOptions: LdapOptions =
+      settings.servers !== undefined ? (settings as LdapOptions) : { ...optionsFromEnv(process.env), ...settings };
+    this.name = settings.name ?? 'ldap';
+    this.usernameField = settings.usernameField ?? 'username';
+    this.passwordField = settings.passwordField ?? 'password';
+    this.passReqToCallback = settings.passReqToCallback === true;
+    this.verify = verify ?? null;
+    this.authenticator = new LdapAuthenticator(ldapOptions, {
+      logger: settings.logger,
+      maxConnections: settings.maxConnections,
+    });
+  }
+
+  /** Called by Passport for every login attempt. */
+  authenticate(req: LoginRequest): void {
+    const username = field(req, this.usernameField);
+    const password = field(req, this.passwordField);
+    this.authenticator.authenticate(username, password).then(
+      (result) => (result.ok ? this.verified(req, result.user) : this.refuse(result)),
+      (err: Error) => this.error(err),
+    );
+  }
+
+  /** Closes every connection the strategy holds. */
+  close(): Promise<void> {
+    return this.authenticator.close();
+  }
+
+  private refuse(failure: AuthFailure): void {
+    this.fail({ message: failure.message, code: failure.code }, failure.status);
+  }
+
+  private verified(req: LoginRequest, user: LdapUser): void {
+    if (!this.verify) return this.success(user);
+    let called = false;
+    const done: VerifyDone = (err, verifiedUser, info) => {
+      if (called) return;
+      called = true;
+      if (err) return this.error(err);
+      if (!verifiedUser) return this.fail(info ?? { message: 'Invalid username or password' }, 401);
+      this.success(verifiedUser, info);
+    };
+    try {
+      const ret = this.passReqToCallback
+        ? (this.verify as VerifyFunctionWithRequest)(req, user, done)
+        : (this.verify as VerifyFunction)(user, done);
+      // A verify that returns a promise may resolve to the user instead of calling done.
+      if (ret && typeof (ret as Promise<unknown>).then === 'function') {
+        (ret as Promise<unknown>).then(
+          (value) => {
+            if (!called && value !== undefined) done(null, value);
+          },
+          (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+        );
+      }
+    } catch (err) {
+      done(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+}
+
+/** Body first, then query string; own properties only, so `__proto__` tricks find nothing. */
+function field(req: LoginRequest, name: string): unknown {
+  for (const source of [req.body, req.query]) {
+    if (source && typeof source === 'object' && Object.prototype.hasOwnProperty.call(source, name)) {
+      const value = (source as Record<string, unknown>)[name];
+      if (value !== undefined) return value;
+    }
+  }
+  return undefined;
+}
