@@ -7,9 +7,9 @@
  *
  * Each server gets a temp folder (config, mdb data, slapd.log) and runs `slapd -d stats -f`
  * in the foreground; its stderr goes to slapd.log (a file, not a pipe, so slapd never blocks
- * on a test that is busy). Servers of a test file are stopped and their folders removed after
- * the file (afterAll hook registered on import), on process exit (SIGKILL), and by the jest
- * globalTeardown (pid registry) – see registry.ts.
+ * on a test that is busy). Servers are stopped and their folders removed after the
+ * describeWithSlapd block that started them, by stopAllSlapd(), on process exit (SIGKILL),
+ * and by the jest globalTeardown (pid registry) – see registry.ts.
  *
  * The rootdn is exempt from slapd's size/time limits. To test size limits, bind as the
  * service account cn=svc,dc=example,dc=test (password svc-pw) or a fixture user.
@@ -142,12 +142,32 @@ function unavailableDescribe(reason: string): jest.Describe {
   return Object.assign(skip, { only: skip, skip: describe.skip, each: describe.skip.each }) as unknown as jest.Describe;
 }
 
-/** describe when slapd is installed; otherwise a loud skip, or a thrown error under CI. */
+/** describe + an afterAll that destroys the servers started inside the block. */
+function withCleanup(base: (name: DescribeName, fn: DescribeFn) => void) {
+  return (name: DescribeName, fn: DescribeFn): void =>
+    base(name, () => {
+      let before = new Set<Server>();
+      beforeAll(() => {
+        before = new Set(servers);
+      });
+      afterAll(async () => {
+        await Promise.all([...servers].filter((s) => !before.has(s)).map((s) => s.destroy()));
+      });
+      return fn();
+    });
+}
+
+/**
+ * describe when slapd is installed (servers started inside the block are stopped and
+ * removed after it); otherwise a loud skip, or a thrown error under CI.
+ */
 export const describeWithSlapd: jest.Describe = (() => {
   if (typeof describe !== 'function') return undefined as unknown as jest.Describe; // not under jest
   const a = slapdAvailability();
-  return a.available ? describe : unavailableDescribe(a.reason);
-})();
+  if (!a.available) return unavailableDescribe(a.reason);
+  const d = withCleanup(describe);
+  return Object.assign(d, { only: withCleanup(describe.only), skip: describe.skip, each: describe.each });
+})() as jest.Describe;
 
 // ---------------------------------------------------------------- ports
 
@@ -421,12 +441,10 @@ class Server implements SlapdServer {
     if (!child) return;
     if (this.isRunning()) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000); // SIGTERM ignored/hung
       child.kill('SIGTERM');
-      const timedOut = await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)]);
-      if (timedOut) {
-        child.kill('SIGKILL');
-        await exited;
-      }
+      await exited;
+      clearTimeout(killer);
     }
     this.child = undefined;
     register(this.dir); // folder still ours, no process any more
@@ -491,13 +509,4 @@ export async function startSlapd(opts: SlapdOptions = {}): Promise<SlapdServer> 
 /** Stops every server started by this test file and removes their temp folders. */
 export async function stopAllSlapd(): Promise<void> {
   await Promise.all([...servers].map((s) => s.destroy()));
-}
-
-// Every test file that imports the harness cleans up after itself.
-if (typeof afterAll === 'function') {
-  try {
-    afterAll(stopAllSlapd);
-  } catch {
-    /* imported from inside a test: the exit hooks and globalTeardown still clean up */
-  }
 }

@@ -42,7 +42,8 @@ class Parser {
       this.pos++;
       const children: FilterNode[] = [];
       while (this.s[this.pos] === '(') children.push(this.filter());
-      if (children.length === 0) throw new FilterSyntaxError(`'${c}' needs at least one filter at position ${this.pos}`);
+      // RFC 4526 allows empty lists, but ldapjs cannot send them and they are never useful here.
+      if (children.length === 0) throw new FilterSyntaxError(`empty '${c}' list at position ${this.pos}`);
       node = { type: c === '&' ? 'and' : 'or', children };
     } else if (c === '!') {
       this.pos++;
@@ -73,6 +74,11 @@ class Parser {
     const before = raw[eq - 1];
     const valueText = raw.slice(eq + 1);
     const valueAt = start + eq + 1;
+    if (valueText.includes('\0')) throw new FilterSyntaxError(`unescaped NUL in value at position ${valueAt}`);
+    if (before === '~' || before === '>' || before === '<' || before === ':') {
+      const star = valueText.indexOf('*');
+      if (star >= 0) throw new FilterSyntaxError(`unescaped '*' in value at position ${valueAt + star}`);
+    }
     if (before === '~' || before === '>' || before === '<') {
       const attribute = this.attribute(raw.slice(0, eq - 1), start);
       const type = before === '~' ? 'approx' : before === '>' ? 'ge' : 'le';

@@ -317,8 +317,11 @@ export function optionsFromEnv(env: Env, io: OptionsIo = nodeFileIo): LdapOption
     const p = dnProblem(groupBase);
     if (p !== null) problems.push(`AUTH_LDAP_GROUP_SEARCH_BASE_DN: ${q(groupBase)} is not a valid DN (${p})`);
     else if (group.type !== 'memberOf') group.searchBase = groupBase;
-  } else if (group.type !== 'memberOf') {
-    const mapped = ROLES.some((r) => get(roleVariable(r)) !== null) || get('AUTH_LDAP_ORGANIZATION_WORKSPACES') !== null;
+  } else if (typeof groupType !== 'string' && group.type !== 'memberOf') {
+    // (With an unknown group type that problem is reported instead: the type may not search.)
+    const mapped =
+      ROLES.some((r) => splitList(get(roleVariable(r)) ?? '').length > 0) ||
+      get('AUTH_LDAP_ORGANIZATION_WORKSPACES') !== null;
     if (mapped) {
       problems.push(
         `AUTH_LDAP_GROUP_SEARCH_BASE_DN: required because role or workspace mappings are set and AUTH_LDAP_GROUP_TYPE=${group.type} finds groups by searching; set the DN under which the groups live, like ou=groups,dc=example,dc=com`,
@@ -346,7 +349,11 @@ export function optionsFromEnv(env: Env, io: OptionsIo = nodeFileIo): LdapOption
     warnings.push(`${name} is set but not used by this strategy${hint}`);
   }
 
-  const secrets = [env.AUTH_LDAP_BIND_PASSWORD ?? '', bindPassword ?? ''].sort((a, b) => b.length - a.length);
+  // Belt and braces: no message quotes the password, but one may quote another variable into
+  // which it was pasted by mistake, verbatim or JSON-escaped.
+  const secrets = [env.AUTH_LDAP_BIND_PASSWORD ?? '', bindPassword ?? '']
+    .flatMap((s) => [s, JSON.stringify(s).slice(1, -1)])
+    .sort((a, b) => b.length - a.length);
   if (problems.length > 0) throw new LdapConfigError(problems.map((p) => scrub(p, secrets)));
 
   return {

@@ -635,3 +635,18 @@ describe('unknown AUTH_LDAP_* variables', () => {
     expect(new Set(KNOWN_VARIABLES).size).toBe(KNOWN_VARIABLES.length);
   });
 });
+
+describe('AUTH_LDAP_GROUP_SEARCH_BASE_DN with an unknown group type', () => {
+  it('only the group type is reported', () => {
+    expectOneProblem(
+      base({ AUTH_LDAP_GROUP_TYPE: 'foo!', AUTH_LDAP_ORGANIZATION_ROLE_MANAGER: 'cn=m,dc=x' }),
+      /^AUTH_LDAP_GROUP_TYPE: unknown group type "foo!"/,
+    );
+  });
+});
+
+describe('AUTH_LDAP_GROUP_SEARCH_BASE_DN with only blank role values', () => {
+  it('is not required', () => {
+    expect(parse(base({ AUTH_LDAP_ORGANIZATION_ROLE_MANAGER: ' ; ' })).roles.manager).toEqual([]);
+  });
+});
