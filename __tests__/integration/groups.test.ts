@@ -212,6 +212,26 @@ describeWithSlapd('groups, roles, workspaces and the user object against slapd',
       expect(log).toMatch(/filter="\(&\(cn=managers\)\(member=uid=bob,ou=people,dc=example,dc=test\)\)"/i);
     });
 
+    test("the guide's own shape: GROUP_TYPE=ou, FILTER_STR=(objectClass=groupOfNames), quoted JSON, trailing spaces", async () => {
+      const env = {
+        AUTH_LDAP_GROUP_SEARCH_FILTER_STR: '(objectClass=groupOfNames)',
+        AUTH_LDAP_GROUP_TYPE: 'ou',
+        AUTH_LDAP_USER_QUERY_FIELD: 'email',
+        AUTH_LDAP_USER_DN_TEMPLATE: '""',
+        AUTH_LDAP_ORGANIZATION_ROLE_ADMINISTRATOR: `${ADMINS} `,
+        AUTH_LDAP_ORGANIZATION_ROLE_ANNOTATOR: `${ANNOTATORS};cn=guests,${G}`,
+        AUTH_LDAP_ORGANIZATION_WORKSPACES: `'{"Workspace 1":"${TEAM1}","Workspace 2":"${TEAM2}"}'`,
+        MANUAL_ROLE_MANAGEMENT: '0',
+        MANUAL_WORKSPACE_MANAGEMENT: '0',
+        MANUAL_PROJECT_MEMBER_MANAGEMENT: '0',
+      };
+      expect(await user(env, 'alice', 'alice-pw')).toMatchObject({ role: 'administrator', workspaces: [] });
+      expect(await user(env, 'u01', 'pw-u01')).toMatchObject({ role: 'annotator', workspaces: ['Workspace 1'] });
+      expect(await user(env, 'u02@example.test', 'pw-u02')).toMatchObject({ role: 'annotator', workspaces: ['Workspace 2'] });
+      // in no mapped group, with LDAP-owned roles: deactivated
+      expect(await login(env, 'dave', 'dave-pw')).toMatchObject({ ok: false, status: 403, code: 'ACCOUNT_DEACTIVATED' });
+    });
+
     test.each(SPECIAL_USERS.map((u) => [u.dn, u] as const))(
       'membership filter escapes the user DN %s exactly once (groupOfNames and memberOf)',
       async (_dn, u) => {

@@ -102,7 +102,9 @@ function executable(file: string): boolean {
 export function slapdAvailability(): { available: true } | { available: false; reason: string } {
   const missing: string[] = [];
   if (!executable(SLAPD_BIN)) missing.push(SLAPD_BIN);
-  if (!fs.existsSync(path.join(MODULE_DIR, 'back_mdb.la'))) missing.push(`${MODULE_DIR}/back_mdb`);
+  if (!['la', 'so'].some((x) => fs.existsSync(path.join(MODULE_DIR, `back_mdb.${x}`)))) {
+    missing.push(`${MODULE_DIR}/back_mdb`);
+  }
   for (const s of SCHEMAS) {
     if (!fs.existsSync(path.join(SCHEMA_DIR, `${s}.schema`))) missing.push(`${SCHEMA_DIR}/${s}.schema`);
   }
@@ -142,7 +144,10 @@ function unavailableDescribe(reason: string): jest.Describe {
   return Object.assign(skip, { only: skip, skip: describe.skip, each: describe.skip.each }) as unknown as jest.Describe;
 }
 
-/** describe + an afterAll that destroys the servers started inside the block. */
+/**
+ * describe + an afterAll, registered after the block's own hooks so it runs last, that
+ * destroys the servers started inside the block.
+ */
 function withCleanup(base: (name: DescribeName, fn: DescribeFn) => void) {
   return (name: DescribeName, fn: DescribeFn): void =>
     base(name, () => {
@@ -150,10 +155,10 @@ function withCleanup(base: (name: DescribeName, fn: DescribeFn) => void) {
       beforeAll(() => {
         before = new Set(servers);
       });
+      fn();
       afterAll(async () => {
         await Promise.all([...servers].filter((s) => !before.has(s)).map((s) => s.destroy()));
       });
-      return fn();
     });
 }
 
@@ -319,6 +324,7 @@ class Server implements SlapdServer {
   readonly serviceDn = SERVICE_DN;
   readonly servicePassword = SERVICE_PASSWORD;
   private child: ChildProcess | undefined;
+  private spawnError: Error | undefined;
   private logOffset = 0;
   private readonly logFile: string;
   private readonly confFile: string;
@@ -384,7 +390,8 @@ class Server implements SlapdServer {
   }
 
   isRunning(): boolean {
-    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+    const c = this.child;
+    return !!c && !this.spawnError && c.exitCode === null && c.signalCode === null;
   }
 
   async start(): Promise<void> {
@@ -406,8 +413,11 @@ class Server implements SlapdServer {
       fs.closeSync(fd);
     }
     this.child = child;
+    this.spawnError = undefined;
     child.unref(); // a forgotten server must not keep jest alive; exit hooks kill it
-    child.once('error', () => undefined); // reported through the exit check below
+    child.once('error', (e) => {
+      this.spawnError = e; // reported by the start-up loop below
+    });
     register(this.dir, child.pid);
     const dir = this.dir;
     onProcessExit(dir, () => {
@@ -420,7 +430,9 @@ class Server implements SlapdServer {
     for (;;) {
       if (!this.isRunning()) {
         const log = fs.readFileSync(this.logFile).subarray(logStart).toString('utf8');
-        const msg = `slapd exited during startup (code ${child.exitCode}, signal ${child.signalCode}) ` +
+        const spawnError = this.spawnError as Error | undefined; // set by the error handler
+        const why = spawnError?.message ?? `code ${child.exitCode}, signal ${child.signalCode}`;
+        const msg = `slapd exited during startup (${why}) ` +
           `listening on ${listen.join(' ')}:\n${log.slice(-4000)}`;
         throw /bind\(.*\) failed|Address already in use/.test(log) ? new PortInUseError(msg) : new Error(msg);
       }

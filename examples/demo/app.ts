@@ -4,7 +4,7 @@ import { randomBytes } from 'crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
-import type { LabelStudioLdapStrategy, LdapUser, Logger } from '../../lib';
+import { LdapInfrastructureError, type LabelStudioLdapStrategy, type LdapUser, type Logger } from '../../lib';
 import type { DemoAccount } from './embeddedConfig';
 import { errorPage, loginPage, mePage } from './views';
 
@@ -67,8 +67,11 @@ export function createApp(options: AppOptions): Express {
     const username = typeof body?.username === 'string' ? body.username : undefined;
     passport.authenticate('ldap', (err: unknown, user: LdapUser | false, info?: unknown, status?: number) => {
       if (err) {
-        // The directory could not be used: tell the operator why, the user only that it failed.
-        options.logger.error(`Login failed: ${err instanceof Error ? err.message : String(err)}`);
+        // The directory could not be used: the user is told only that. The strategy has already
+        // logged why (with the server) for the operator; anything else is logged here.
+        if (!(err instanceof LdapInfrastructureError)) {
+          options.logger.error(`Login failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
         return showLogin(res, 503, UNAVAILABLE_MESSAGE, username);
       }
       if (!user) {

@@ -3,7 +3,7 @@ import type { LdapUser } from '../../lib';
 import type { DemoAccount } from './embeddedConfig';
 
 export function esc(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"'`=]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Tagged template: interpolated values are escaped unless they are already rendered `Html`. */

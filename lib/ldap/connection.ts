@@ -125,6 +125,9 @@ export class LdapConnection {
         if (err) return done(this.resultError(err));
         res.on('searchEntry', (entry) => entries.push(toEntry(entry)));
         res.on('searchReference', () => references++);
+        // A server that ignores the (non-critical) paging control answered in one go: that is
+        // a complete result, or a size-limit error that arrives as 'error' below.
+        res.on('pageError', () => undefined);
         res.on('error', (e) => {
           const error = this.resultError(e);
           // A size limit hit after entries arrived still tells the caller what it needs.

@@ -24,6 +24,7 @@ export interface LdapjsSearchResponse extends EventEmitter {
   on(event: 'error', l: (err: LdapjsError) => void): this;
   on(event: 'end', l: (result: LdapjsResult | null) => void): this;
   on(event: 'page', l: (result: LdapjsResult | null) => void): this;
+  on(event: 'pageError', l: (err: Error) => void): this;
 }
 
 export interface LdapjsError extends Error {

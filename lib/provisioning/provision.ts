@@ -56,15 +56,13 @@ export async function provisionUser(
     }
     const ownerEmail = options.organizationOwnerEmail as string;
     const run = (s: ProvisioningStore): Promise<ProvisionedUser> => provisionSteps(ldap, options, ownerEmail, s, logger);
-    return store.transaction
-      ? await step('running the provisioning transaction', () => (store.transaction as NonNullable<ProvisioningStore['transaction']>)(run))
-      : await run(store);
+    if (!store.transaction) return await run(store);
+    return await step('running the provisioning transaction', () => store.transaction!(run));
   } catch (err) {
-    const e = err as ProvisioningError;
     logger?.error('LDAP provisioning failed; nothing was kept where the store supports transactions', {
       dn: ldap.dn,
-      code: e.code,
-      reason: e.message,
+      code: err instanceof ProvisioningError ? err.code : null,
+      reason: err instanceof Error ? err.message : String(err),
     });
     throw err;
   }

@@ -26,10 +26,10 @@ const COLUMNS: Readonly<Record<keyof NewLocalUser, string>> = {
 const toUser = (r: UserRow): LocalUser => ({ id: r.id, email: r.email, username: r.username, firstName: r.first_name, lastName: r.last_name });
 
 /** Loaded here, not at import, so applications that never build a SqliteStore need no better-sqlite3. */
-function loadDriver(): BetterSqlite3.DatabaseConstructor {
+function loadDriver(): typeof BetterSqlite3 {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('better-sqlite3') as BetterSqlite3.DatabaseConstructor;
+    return require('better-sqlite3') as typeof BetterSqlite3;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(`SqliteStore needs the optional peer dependency better-sqlite3 12.x (npm install better-sqlite3@12): ${reason}`, {
