@@ -15,6 +15,44 @@ export { optionsFromEnv, isLdapEnabled } from './options';
 export type { OptionsIo } from './options';
 export { resolveRole, resolveWorkspaces, normalizeDn, dnEquals, escapeDnValue, escapeFilterValue } from './mapping';
 export { LdapConfigError, LdapInfrastructureError } from './errors';
+export { provisionUser, provisioningConfigProblems, ProvisioningError } from './provisioning';
+export type {
+  EntityId,
+  LocalUser,
+  LocalUserChanges,
+  NewLocalUser,
+  Organization,
+  ProvisionedUser,
+  ProvisioningErrorCode,
+  ProvisioningOptions,
+  ProvisioningSettings,
+  ProvisioningStore,
+  UserLookup,
+} from './provisioning';
+export { MemoryStore, SqliteStore } from './stores';
+export type { ListedUser, OwnerSeed, ShippedStore } from './stores';
+export {
+  checkAssignment,
+  isLdapManaged,
+  ldapOwnership,
+  MANAGED_KINDS,
+  refuseIfLdapManaged,
+  nativeLoginGuard,
+  nativeLoginAllowed,
+  NATIVE_LOGIN_DISABLED_MESSAGE,
+} from './guards';
+export type {
+  GuardMiddleware,
+  GuardNext,
+  GuardRefusal,
+  GuardResponse,
+  LdapEnabledSource,
+  LdapManagedBody,
+  ManagedKind,
+  NativeLoginDisabledBody,
+  NativeLoginGuard,
+  OwnershipOptions,
+} from './guards';
 export type { LdapErrorKind } from './errors';
 export { ROLES } from './types';
 export type {

@@ -1,7 +1,15 @@
 // The Passport adapter: reads credentials from the request, runs the authenticator and turns its
 // result into success / fail / error. All LDAP behaviour lives in LdapAuthenticator.
 import { LdapAuthenticator } from './core/authenticator';
+import { LdapConfigError } from './errors';
 import { optionsFromEnv } from './options';
+import {
+  provisionUser,
+  provisioningConfigProblems,
+  type ProvisionedUser,
+  type ProvisioningOptions,
+  type ProvisioningStore,
+} from './provisioning';
 import type { AuthFailure, LdapOptions, LdapUser, Logger } from './types';
 
 // passport-strategy ships no types; we describe the part we use so our .d.ts needs nothing else.
@@ -20,8 +28,9 @@ export interface LoginRequest {
 }
 
 export type VerifyDone = (err: Error | null, user?: unknown, info?: unknown) => void;
-export type VerifyFunction = (user: LdapUser, done: VerifyDone) => void | Promise<unknown>;
-export type VerifyFunctionWithRequest = (req: LoginRequest, user: LdapUser, done: VerifyDone) => void | Promise<unknown>;
+/** `user` is the LdapUser, or the ProvisionedUser when a store is configured. */
+export type VerifyFunction<U = LdapUser> = (user: U, done: VerifyDone) => void | Promise<unknown>;
+export type VerifyFunctionWithRequest<U = LdapUser> = (req: LoginRequest, user: U, done: VerifyDone) => void | Promise<unknown>;
 
 export interface StrategySettings {
   /** Strategy name for passport.authenticate(name); default 'ldap'. */
@@ -32,6 +41,8 @@ export interface StrategySettings {
   logger?: Logger;
   /** Most connections used for user binds at once (default 10). */
   maxConnections?: number;
+  /** Provision every login into the application's store before verify (semantics.md section 6). */
+  store?: ProvisioningStore;
 }
 
 /** LdapOptions (from optionsFromEnv) plus strategy settings; any LDAP field left out is read from process.env. */
@@ -43,9 +54,20 @@ export class LabelStudioLdapStrategy extends PassportStrategy {
   private readonly usernameField: string;
   private readonly passwordField: string;
   private readonly passReqToCallback: boolean;
-  private readonly verify: VerifyFunction | VerifyFunctionWithRequest | null;
+  private readonly verify: VerifyFunction<unknown> | VerifyFunctionWithRequest<unknown> | null;
+  private readonly store: ProvisioningStore | null;
+  private readonly provisioning: ProvisioningOptions;
+  private readonly logger: Logger | undefined;
 
-  constructor(options?: StrategyOptions, verify?: VerifyFunction | VerifyFunctionWithRequest) {
+  constructor(
+    options: StrategyOptions & { store: ProvisioningStore },
+    verify?: VerifyFunction<ProvisionedUser> | VerifyFunctionWithRequest<ProvisionedUser>,
+  );
+  constructor(options?: StrategyOptions, verify?: VerifyFunction | VerifyFunctionWithRequest);
+  constructor(
+    options?: StrategyOptions,
+    verify?: VerifyFunction<never> | VerifyFunctionWithRequest<never>,
+  ) {
     super();
     const settings: StrategyOptions = options ?? {};
     const ldapOptions: LdapOptions =
@@ -54,7 +76,15 @@ export class LabelStudioLdapStrategy extends PassportStrategy {
     this.usernameField = settings.usernameField ?? 'username';
     this.passwordField = settings.passwordField ?? 'password';
     this.passReqToCallback = settings.passReqToCallback === true;
-    this.verify = verify ?? null;
+    this.verify = (verify as VerifyFunction<unknown> | VerifyFunctionWithRequest<unknown> | undefined) ?? null;
+    this.store = settings.store ?? null;
+    this.logger = settings.logger;
+    this.provisioning = { manual: ldapOptions.manual, organizationOwnerEmail: ldapOptions.organizationOwnerEmail };
+    // With a store, a missing organization owner is a start-up error, not a first-login one.
+    if (this.store) {
+      const problems = provisioningConfigProblems(this.provisioning);
+      if (problems.length > 0) throw new LdapConfigError(problems);
+    }
     this.authenticator = new LdapAuthenticator(ldapOptions, {
       logger: settings.logger,
       maxConnections: settings.maxConnections,
@@ -66,7 +96,16 @@ export class LabelStudioLdapStrategy extends PassportStrategy {
     const username = field(req, this.usernameField);
     const password = field(req, this.passwordField);
     this.authenticator.authenticate(username, password).then(
-      (result) => (result.ok ? this.verified(req, result.user) : this.refuse(result)),
+      (result) => (result.ok ? this.provision(req, result.user) : this.refuse(result)),
+      (err: Error) => this.error(err),
+    );
+  }
+
+  /** Runs provisioning when a store is configured, then verify. */
+  private provision(req: LoginRequest, user: LdapUser): void {
+    if (!this.store) return this.verified(req, user);
+    provisionUser(user, this.provisioning, this.store, { logger: this.logger }).then(
+      (provisioned) => this.verified(req, provisioned),
       (err: Error) => this.error(err),
     );
   }
@@ -77,10 +116,15 @@ export class LabelStudioLdapStrategy extends PassportStrategy {
   }
 
   private refuse(failure: AuthFailure): void {
-    this.fail({ message: failure.message, code: failure.code }, failure.status);
+    const fail = (): void => this.fail({ message: failure.message, code: failure.code }, failure.status);
+    // A deactivated mapping still changes the stored role (even with manual roles), then refuses.
+    if (!this.store || !failure.user) return fail();
+    provisionUser(failure.user, this.provisioning, this.store, { logger: this.logger }).then(fail, (err: Error) =>
+      this.error(err),
+    );
   }
 
-  private verified(req: LoginRequest, user: LdapUser): void {
+  private verified(req: LoginRequest, user: LdapUser | ProvisionedUser): void {
     if (!this.verify) return this.success(user);
     let called = false;
     const done: VerifyDone = (err, verifiedUser, info) => {
@@ -92,8 +136,8 @@ export class LabelStudioLdapStrategy extends PassportStrategy {
     };
     try {
       const ret = this.passReqToCallback
-        ? (this.verify as VerifyFunctionWithRequest)(req, user, done)
-        : (this.verify as VerifyFunction)(user, done);
+        ? (this.verify as VerifyFunctionWithRequest<unknown>)(req, user, done)
+        : (this.verify as VerifyFunction<unknown>)(user, done);
       // A verify that returns a promise may resolve to the user instead of calling done.
       if (ret && typeof (ret as Promise<unknown>).then === 'function') {
         (ret as Promise<unknown>).then(

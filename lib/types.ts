@@ -153,6 +153,8 @@ export interface AuthFailure {
   message: string;
   status: 400 | 401 | 403;
   code: FailureCode;
+  /** Only on ACCOUNT_DEACTIVATED: the user as resolved, so provisioning can record the role. */
+  user?: LdapUser;
 }
 
 export interface AuthSuccess {

@@ -312,6 +312,16 @@ describeWithSlapd('groups, roles, workspaces and the user object against slapd',
       expect((await user(other, 'erin', 'pässwörd-✓')).role).toBeNull();
     });
 
+    test('a group mapped to several roles gives the highest of them', async () => {
+      const env = {
+        AUTH_LDAP_ORGANIZATION_ROLE_ANNOTATOR: ANNOTATORS,
+        AUTH_LDAP_ORGANIZATION_ROLE_ADMINISTRATOR: ANNOTATORS,
+      };
+      expect((await user(env, 'carol', 'carol-pw')).role).toBe('administrator');
+      const deact = { ...env, AUTH_LDAP_ORGANIZATION_ROLE_DEACTIVATED: ANNOTATORS };
+      expect(await login(deact, 'carol', 'carol-pw')).toMatchObject({ ok: false, status: 403, code: 'ACCOUNT_DEACTIVATED' });
+    });
+
     test('MANUAL_ROLE_MANAGEMENT=0 with no matching group: deactivated (403); =1: role null', async () => {
       const mapping = { AUTH_LDAP_ORGANIZATION_ROLE_ADMINISTRATOR: ADMINS };
       const owned = await login({ ...mapping, MANUAL_ROLE_MANAGEMENT: '0' }, 'bob', 'bob-pw');
@@ -344,6 +354,11 @@ describeWithSlapd('groups, roles, workspaces and the user object against slapd',
         const numeric = { AUTH_LDAP_ORGANIZATION_WORKSPACES: `{"Zeta":"${ADMINS}","2024":"${TEAM1}","Alpha":"${ANNOTATORS}"}` };
         expect((await user(numeric, 'u03', 'pw-u03')).workspaces).toEqual(['Zeta', '2024', 'Alpha']);
       });
+    });
+
+    test('a group listed under several titles puts the user in each', async () => {
+      const env = ws({ A: TEAM1, B: `${ADMINS};${TEAM1}`, C: TEAM2 });
+      expect((await user(env, 'u01', 'pw-u01')).workspaces).toEqual(['A', 'B']);
     });
 
     test('workspace group DNs compare by meaning too', async () => {
@@ -434,6 +449,35 @@ describeWithSlapd('groups, roles, workspaces and the user object against slapd',
       };
       const bob = await user(env, 'bob', 'bob-pw');
       expect(bob).toMatchObject({ firstName: 'Bob Builder', lastName: 'Bob', username: 'bob' });
+    });
+  });
+
+  // ------------------------------------------------------------------ template mode
+
+  describe('groups in template (direct bind) mode', () => {
+    const template = { AUTH_LDAP_USER_DN_TEMPLATE: `uid=%(user)s,${P}`, AUTH_LDAP_USER_SEARCH_BASES: undefined };
+
+    test('with the service account', async () => {
+      const env = { ...template, AUTH_LDAP_ORGANIZATION_ROLE_MANAGER: MANAGERS };
+      const bob = await user(env, 'bob', 'bob-pw');
+      expect(sorted(bob.groups)).toEqual(sorted([ANNOTATORS, MANAGERS]));
+      expect(bob.role).toBe('manager');
+      const jones = await user(env, 'jones, bob', 'jones-pw');
+      expect(jones.groups).toEqual([WEIRD]);
+    });
+
+    test('without a service account: the user\'s own connection reads entry and groups', async () => {
+      const env = {
+        ...template,
+        AUTH_LDAP_BIND_DN: undefined,
+        AUTH_LDAP_BIND_PASSWORD: undefined,
+        AUTH_LDAP_GROUP_TYPE: 'posixGroup',
+        AUTH_LDAP_ORGANIZATION_ROLE_ADMINISTRATOR: POSIXERS,
+      };
+      const alice = await user(env, 'alice', 'alice-pw');
+      expect(alice).toMatchObject({ dn: `uid=alice,${P}`, groups: [POSIXERS], role: 'administrator', email: 'alice@example.test' });
+      const a = authenticator({ ...env, AUTH_LDAP_GROUP_SEARCH_BASE_DN: `ou=nowhere,${'dc=example,dc=test'}` });
+      await expect(a.authenticate('alice', 'alice-pw')).rejects.toThrow(/AUTH_LDAP_GROUP_SEARCH_BASE_DN/);
     });
   });
 

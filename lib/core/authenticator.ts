@@ -185,13 +185,12 @@ export class LdapAuthenticator {
     const email = attr(a.email)?.toLowerCase() ?? null;
     const username = attr(a.username);
     const role = this.matcher.role(groups);
-    if (role === 'deactivated') {
-      this.logger.info?.('LDAP login refused: account deactivated by group mapping', { login, dn: entry.dn });
-      return { ok: false, message: 'This account is deactivated', status: 403, code: 'ACCOUNT_DEACTIVATED' };
-    }
     const field = this.options.queryField;
     const value = field === 'email' ? email : username;
+    const deactivated: AuthFailure = { ok: false, message: 'This account is deactivated', status: 403, code: 'ACCOUNT_DEACTIVATED' };
+    if (role === 'deactivated') this.logger.info?.('LDAP login refused: account deactivated by group mapping', { login, dn: entry.dn });
     if (!value) {
+      if (role === 'deactivated') return deactivated;
       this.logger.warn(
         `LDAP login refused: entry has no ${field === 'email' ? a.email : a.username} attribute, needed by AUTH_LDAP_USER_QUERY_FIELD=${field}`,
         { dn: entry.dn },
@@ -216,7 +215,8 @@ export class LdapAuthenticator {
       organization: owner ? { ownerEmail: owner } : null,
       lookup: { field, value },
     };
-    return { ok: true, user };
+    // The user rides along on the refusal so a provisioning store can record the role.
+    return role === 'deactivated' ? { ...deactivated, user } : { ok: true, user };
   }
 
   private infrastructure(err: unknown, login: string): LdapInfrastructureError {
