@@ -50,6 +50,7 @@ export interface SearchParams {
 }
 
 const PAGE_SIZE = 200;
+const MIN_PAGE_SIZE = 10;
 
 export class LdapConnection {
   private closed = false;
@@ -109,7 +110,20 @@ export class LdapConnection {
     });
   }
 
-  search(base: string, params: SearchParams): Promise<SearchResult> {
+  async search(base: string, params: SearchParams): Promise<SearchResult> {
+    // A server may cap the page size (slapd `size.pr`) and refuse larger pages with result 11
+    // (adminLimitExceeded) before sending anything: ask again with smaller pages.
+    for (let pageSize = PAGE_SIZE; ; pageSize = Math.floor(pageSize / 2)) {
+      try {
+        return await this.searchOnce(base, params, pageSize);
+      } catch (err) {
+        const retry = params.paged && err instanceof LdapResultError && err.code === 11 && pageSize / 2 >= MIN_PAGE_SIZE;
+        if (!retry) throw err;
+      }
+    }
+  }
+
+  private searchOnce(base: string, params: SearchParams, pageSize: number): Promise<SearchResult> {
     const entries: Entry[] = [];
     let references = 0;
     return this.withTimeout('search', (done) => {
@@ -119,7 +133,7 @@ export class LdapConnection {
         attributes: params.attributes,
         sizeLimit: params.sizeLimit ?? 0,
         timeLimit: Math.ceil(this.settings.operationTimeoutMs / 1000),
-        paged: params.paged ? { pageSize: PAGE_SIZE, pagePause: false } : false,
+        paged: params.paged ? { pageSize, pagePause: false } : false,
       };
       this.client.search(new RawDn(base), options, (err, res) => {
         if (err) return done(this.resultError(err));
@@ -132,6 +146,10 @@ export class LdapConnection {
           const error = this.resultError(e);
           // A size limit hit after entries arrived still tells the caller what it needs.
           if (error instanceof LdapResultError && error.code === 4 && params.sizeLimit) return done(null);
+          // A refused page size is only retryable when nothing arrived yet.
+          if (error instanceof LdapResultError && error.code === 11 && entries.length > 0) {
+            return done(new LdapResultError(4, `paged search stopped after ${entries.length} entries: ${error.diagnostic}`, this.server));
+          }
           done(error);
         });
         res.on('end', () => done(null));

@@ -108,6 +108,25 @@ const rawEntryNames = new WeakMap<object, string>();
   Object.defineProperty(SearchResultEntry.prototype, 'objectName', { ...desc, set });
 })();
 
+// ldapjs 3.0.7 builds result errors from `res.errorMessage`, which @ldapjs/messages 1.x renamed
+// `diagnosticMessage`, so the server's diagnostic (AD's `data 775`, slapd's reasons) is lost.
+// The client looks getError up on the module at call time, so wrapping it restores the text.
+(function keepDiagnosticMessages(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const errors = require('ldapjs/lib/errors') as {
+    getError: ((res: { diagnosticMessage?: string; errorMessage?: string }) => LdapjsError) & { diagnosticKept?: boolean };
+  };
+  if (errors.getError.diagnosticKept) return;
+  const original = errors.getError;
+  const getError = (res: { diagnosticMessage?: string; errorMessage?: string }): LdapjsError => {
+    const err = original(res);
+    const diagnostic = res.diagnosticMessage;
+    if (diagnostic && !res.errorMessage) err.lde_message = diagnostic;
+    return err;
+  };
+  errors.getError = Object.assign(getError, { diagnosticKept: true });
+})();
+
 /** The entry DN exactly as the server sent it. */
 export function rawEntryDn(entry: LdapjsSearchEntry): string {
   return rawEntryNames.get(entry) ?? String(entry.objectName ?? '');
