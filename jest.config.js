@@ -1,7 +1,8 @@
 /** @type {import('jest').Config} */
+// `npm test` type-checks the whole project with tsc first, so ts-jest only transpiles.
 const common = {
-  preset: 'ts-jest',
   testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
 };
 
 module.exports = {

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 # Debian packages needed by the tests. Add further ones here.
-PACKAGES=(slapd ldap-utils openssl)
+PACKAGES=(slapd ldap-utils openssl chromium)
 
 log() { echo "[ensure-servers] $*"; }
 

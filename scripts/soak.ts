@@ -6,9 +6,11 @@
 //   SOAK_WRITE=0 prints only.
 import * as path from 'path';
 import { openConnectionsTo } from '../__tests__/support/sockets';
+import { ownConnectionsTo } from './benchLib/sockets';
 import { strategyContender, successDn, successGroups } from './benchLib/contenders';
 import { benchDirectory, startBenchSlapd, stopAllSlapd, stopServersOnSignals, type BenchUser } from './benchLib/directory';
 import { machineLine } from './benchLib/machine';
+import { BENCH_DOC_PREAMBLE } from './benchLib/doc';
 import { replaceSection } from './benchLib/markdown';
 import { MonitorReader } from './benchLib/monitor';
 import type { Outcome } from './benchLib/passport';
@@ -93,11 +95,11 @@ async function main(): Promise<void> {
     record(a, await contender.login(a.username, a.password));
   });
   await sleep(200);
-  const start = { heap: heapAfterGc(), tcp: tcpHandles(), conns: openConnectionsTo(server.port) };
+  const start = { heap: heapAfterGc(), tcp: tcpHandles(), conns: openConnectionsTo(server.port), own: ownConnectionsTo(server.port) };
   const mon0 = await monitor.snapshot();
-  console.log(`start: heap ${fmt(start.heap / MB)} MB, TCP handles ${start.tcp}, connections to slapd ${start.conns}`);
+  console.log(`start: heap ${fmt(start.heap / MB)} MB, TCP handles ${start.tcp}, connections to slapd ${start.conns} (ours ${start.own})`);
 
-  const checkpoints: Array<{ done: number; heap: number; tcp: number; conns: number }> = [];
+  const checkpoints: Array<{ done: number; heap: number; tcp: number; conns: number; own: number }> = [];
   const t0 = Date.now();
   const per = Math.ceil(LOGINS / CHECKPOINTS);
   for (let done = 0; done < LOGINS; ) {
@@ -112,9 +114,9 @@ async function main(): Promise<void> {
     latencies.push(...r.latencies);
     done += count;
     await sleep(100);
-    const cp = { done, heap: heapAfterGc(), tcp: tcpHandles(), conns: openConnectionsTo(server.port) };
+    const cp = { done, heap: heapAfterGc(), tcp: tcpHandles(), conns: openConnectionsTo(server.port), own: ownConnectionsTo(server.port) };
     checkpoints.push(cp);
-    console.log(`${done} logins: heap ${fmt(cp.heap / MB)} MB, TCP handles ${cp.tcp}, connections to slapd ${cp.conns}, mismatches ${mismatchCount}`);
+    console.log(`${done} logins: heap ${fmt(cp.heap / MB)} MB, TCP handles ${cp.tcp}, connections to slapd ${cp.conns} (ours ${cp.own}), mismatches ${mismatchCount}`);
   }
   const elapsed = Date.now() - t0;
   const mon1 = await monitor.snapshot();
@@ -126,11 +128,11 @@ async function main(): Promise<void> {
   await contender.close();
   await monitor.close();
   await sleep(100);
-  const afterClose = openConnectionsTo(server.port);
+  const afterClose = ownConnectionsTo(server.port);
   await stopAllSlapd();
 
   const heapOk = growth < 10;
-  const socketsOk = end.tcp === start.tcp && end.conns === start.conns && checkpoints.every((c) => c.tcp === start.tcp);
+  const socketsOk = checkpoints.every((c) => c.tcp === start.tcp && c.own === start.own);
   const outcomesOk = mismatchCount === 0 && driveStats.extraCalls === 0;
   const verdict = (ok: boolean): string => (ok ? 'met' : '**NOT met**');
   const lines = [
@@ -145,10 +147,12 @@ async function main(): Promise<void> {
     '|---|---|' + checkpoints.map(() => '---').join('|') + '|',
     `| heap after GC (MB) | ${fmt(start.heap / MB)} | ${checkpoints.map((c) => fmt(c.heap / MB)).join(' | ')} |`,
     `| TCP handles (\`process.getActiveResourcesInfo()\`) | ${start.tcp} | ${checkpoints.map((c) => c.tcp).join(' | ')} |`,
-    `| connections to slapd (\`openConnectionsTo(port)\`) | ${start.conns} | ${checkpoints.map((c) => c.conns).join(' | ')} |`,
+    `| connections from this process to slapd (/proc/self/fd ∩ /proc/net/tcp) | ${start.own} | ${checkpoints.map((c) => c.own).join(' | ')} |`,
+    `| connections to the slapd port machine-wide (\`openConnectionsTo(port)\`) | ${start.conns} | ${checkpoints.map((c) => c.conns).join(' | ')} |`,
     '',
     `- Heap growth: ${fmt(growth, 2)} MB (target < 10 MB): ${verdict(heapOk)}.`,
-    `- Socket count constant: ${verdict(socketsOk)} (the reader of cn=Monitor holds one of the TCP handles; ${afterClose} connection(s) to slapd left after \`strategy.close()\`).`,
+    `- Socket count constant: ${verdict(socketsOk)} (TCP handles and this process's connections: the strategy's service connection and ` +
+      `bind pool, plus the cn=Monitor reader; ${afterClose} of this process's connections to slapd left after \`strategy.close()\` and closing the reader).`,
     `- Outcomes: ${mismatchCount} wrong of ${(LOGINS + WARMUP).toLocaleString('en-US')} (warm-up included), ${driveStats.extraCalls} double answers: ${verdict(outcomesOk)}.`,
     `- slapd saw ${ops.connections} new connections and ${fmt(ops.totalOps / LOGINS, 2)} operations per login (Bind ${ops.ops.Bind}, Search ${ops.ops.Search}, Unbind ${ops.ops.Unbind}).`,
     '',
@@ -165,11 +169,6 @@ async function main(): Promise<void> {
   }
   if (!(heapOk && socketsOk && outcomesOk)) process.exitCode = 1;
 }
-
-export const BENCH_DOC_PREAMBLE = `# Benchmarks
-
-Numbers below are written by \`npm run bench\` and \`npm run soak\`; rerunning either replaces its own section.
-`;
 
 main().catch(async (err) => {
   console.error(err);

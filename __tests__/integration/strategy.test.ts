@@ -245,6 +245,7 @@ describeWithSlapd('LabelStudioLdapStrategy in Express + passport against slapd',
       const res = await request(t.app).post('/login').send({ username: 'dave', password: 'dave-pw' });
       expect(res.status).toBe(403);
       expect(t.last()).toMatchObject({ err: null, user: false, status: 403, info: { code: 'ACCOUNT_DEACTIVATED' } });
+      expect(t.last().info).toEqual({ message: expect.any(String), code: 'ACCOUNT_DEACTIVATED' });
       expect(verify).not.toHaveBeenCalled();
       expect((await request(t.app).post('/login-default').send({ username: 'dave', password: 'dave-pw' })).status).toBe(403);
     });

@@ -5,6 +5,9 @@ export const BASE_DN = 'dc=demo,dc=test';
 const GROUPS = `ou=groups,${BASE_DN}`;
 const group = (cn: string): string => `cn=${cn},${GROUPS}`;
 
+/** Title of the organization the demo seeds for AUTH_LDAP_ORGANIZATION_OWNER_EMAIL. */
+export const DEMO_ORGANIZATION_TITLE = 'Demo Labeling Co.';
+
 export interface DemoAccount {
   login: string;
   email: string;
@@ -22,7 +25,11 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { login: 'charles', email: 'charles@demo.test', password: 'charles-pw', expect: 'deactivated: login refused (403)' },
 ];
 
-/** Search mode with a service account, usernames allowed, every role and two workspaces mapped. */
+/**
+ * Search mode with a service account, usernames allowed, every role and two workspaces mapped.
+ * Roles and workspace memberships are LDAP-owned (MANUAL_*=0), so the admin page shows the guards
+ * refusing local changes; set MANUAL_ROLE_MANAGEMENT=1 / MANUAL_WORKSPACE_MANAGEMENT=1 to edit them.
+ */
 export function embeddedEnv(serverUri: string): Record<string, string> {
   return {
     AUTH_LDAP_ENABLED: '1',
@@ -47,5 +54,7 @@ export function embeddedEnv(serverUri: string): Record<string, string> {
       'Computer Vision': group('team-vision'),
       NLP: group('team-nlp'),
     }),
+    MANUAL_ROLE_MANAGEMENT: '0',
+    MANUAL_WORKSPACE_MANAGEMENT: '0',
   };
 }
