@@ -34,6 +34,8 @@ import { adminPage, errorPage, forbiddenPage, loginPage, mePage, type SignedInUs
 export const UNAVAILABLE_MESSAGE = 'The directory is unavailable, try again later';
 export const PROVISIONING_MESSAGE =
   'Your directory login worked, but your account could not be set up in this application. The administrator can find the reason in the server log.';
+/** The strategy's own message for ACCOUNT_DEACTIVATED, reused when the stored role is deactivated. */
+export const DEACTIVATED_MESSAGE = 'This account is deactivated';
 export const ADMIN_ONLY_MESSAGE = 'Only administrators can open the admin page.';
 
 export interface AppOptions {
@@ -82,7 +84,7 @@ function isSessionRecord(value: unknown): value is SessionRecord {
 
 export function createApp(options: AppOptions): Express {
   const { store, organization } = options;
-  const ldapOwns = ldapOwnership(options);
+  const ldapOwns = ldapOwnership(options.options);
 
   // An own Passport instance, so several demos (tests) in one process do not share strategies.
   const passport = new Passport();
@@ -221,6 +223,9 @@ export function createApp(options: AppOptions): Express {
         const message = (info as { message?: unknown } | undefined)?.message;
         return showLogin(res, status ?? 401, typeof message === 'string' ? message : 'Login failed', username);
       }
+      // With manual roles, LDAP no longer maps this user to deactivated but the application still
+      // has them deactivated (an administrator did it, or an earlier LDAP mapping): refuse as well.
+      if (user.role === 'deactivated') return showLogin(res, 403, DEACTIVATED_MESSAGE, username);
       // Passport 0.6+ gives the session a new id here (no session fixation).
       req.logIn(user, (loginErr) => (loginErr ? next(loginErr) : res.redirect(303, '/me')));
     })(req, res, next);

@@ -17,7 +17,7 @@ export interface DemoAccount {
 }
 
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
-  { login: 'ada', email: 'ada@demo.test', password: 'ada-pw', expect: 'administrator' },
+  { login: 'ada', email: 'ada@demo.test', password: 'ada-pw', expect: 'administrator, sees the admin page' },
   { login: 'grace', email: 'grace@demo.test', password: 'grace-pw', expect: 'manager, workspace Computer Vision' },
   { login: 'emilie', email: 'emilie@demo.test', password: 'emilie-pw', expect: 'reviewer, workspace NLP' },
   { login: 'alan', email: 'alan@demo.test', password: 'alan-pw', expect: 'annotator, workspaces Computer Vision and NLP' },

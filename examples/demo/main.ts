@@ -95,7 +95,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     // The organization LDAP users join must exist before anyone logs in: register its owner.
     const { organization } = await store.seedOrganizationOwner({
       email: ldapOptions.organizationOwnerEmail as string,
-      title: directory ? DEMO_ORGANIZATION_TITLE : undefined,
+      ...(directory ? { title: DEMO_ORGANIZATION_TITLE, firstName: 'Olivia', lastName: 'Owner' } : {}),
     });
 
     const app = createApp({

@@ -24,9 +24,10 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
 }
 
 const STYLE = `
-  body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 3rem auto; padding: 0 1rem; color: #222; }
+  body { font-family: system-ui, sans-serif; max-width: 68rem; margin: 3rem auto; padding: 0 1rem; color: #222; }
   h1 { font-size: 1.4rem; }
   form.login { display: grid; gap: .6rem; max-width: 20rem; }
+  form.login label { display: grid; gap: .2rem; }
   input, button { font: inherit; padding: .4rem .6rem; }
   .error { background: #fde8e8; border: 1px solid #e99; padding: .6rem .8rem; border-radius: 4px; }
   table { border-collapse: collapse; margin: 1rem 0; }
@@ -35,11 +36,11 @@ const STYLE = `
   code { background: #f3f3f3; padding: 0 .25rem; }
   .notice { background: #e8f6e8; border: 1px solid #9c9; padding: .6rem .8rem; border-radius: 4px; }
   nav { display: flex; gap: .5rem; align-items: center; border-bottom: 1px solid #ddd; padding-bottom: .5rem; }
-  nav form { margin-left: auto; }
+  nav form.inline { margin-left: auto; }
   form.inline { display: inline-flex; gap: .3rem; align-items: center; margin: 0; }
   table.users { border-collapse: collapse; width: 100%; }
   table.users td, table.users th { border-bottom: 1px solid #eee; padding: .4rem .6rem .4rem 0; }
-  table.users select, table.users button { padding: .2rem .4rem; }
+  table.users select, table.users button { padding: .2rem .4rem; white-space: nowrap; }
   .badge { background: #eef; border: 1px solid #aac; border-radius: 3px; font-size: .8rem; padding: 0 .3rem; }
   .muted { color: #666; font-size: .9rem; }
 `;

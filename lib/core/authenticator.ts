@@ -146,7 +146,10 @@ export class LdapAuthenticator {
       // 49: invalid credentials; 34: a template filled with this name is no valid DN; 32: no such entry.
       if (err instanceof LdapResultError && (err.code === 49 || err.code === 34 || err.code === 32)) {
         const { failure, log } = err.code === 49 ? bindFailure(err.diagnostic) : { failure: INVALID_CREDENTIALS, log: `bind result ${err.code}` };
-        this.logger.info?.(`LDAP login refused: ${log}`, { login, dn, server: err.server, diagnostic: err.diagnostic });
+        // Account states (locked, expired, ...) are worth an operator's attention; a wrong password is routine.
+        const details = { login, dn, server: err.server, diagnostic: err.diagnostic };
+        if (failure.code === 'INVALID_CREDENTIALS') this.logger.info?.(`LDAP login refused: ${log}`, details);
+        else this.logger.warn(`LDAP login refused: ${log}`, details);
         return failure;
       }
       throw err;

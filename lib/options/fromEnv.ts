@@ -143,10 +143,11 @@ export function optionsFromEnv(env: Env, io: OptionsIo = nodeFileIo): LdapOption
   const bindDn = get('AUTH_LDAP_BIND_DN');
   const bindPassword = cleanSecret(env.AUTH_LDAP_BIND_PASSWORD);
   if (bindDn !== null) {
-    const p = dnProblem(bindDn);
+    // Active Directory also binds by UPN (svc@corp.example.com) or down-level name (CORP\svc).
+    const p = isAdBindName(bindDn) ? null : dnProblem(bindDn);
     if (p !== null) {
       problems.push(
-        `AUTH_LDAP_BIND_DN: ${q(bindDn)} is not a valid DN (${p}); give the service account's full DN, like cn=ldap-reader,ou=services,dc=example,dc=com`,
+        `AUTH_LDAP_BIND_DN: ${q(bindDn)} is not a valid DN (${p}); give the service account's full DN, like cn=ldap-reader,ou=services,dc=example,dc=com (or, for Active Directory, its user principal name svc@corp.example.com)`,
       );
     }
     if (bindPassword === null) {
@@ -377,4 +378,9 @@ export function optionsFromEnv(env: Env, io: OptionsIo = nodeFileIo): LdapOption
     operationTimeoutMs: conn.operationTimeoutMs,
     warnings: warnings.map((w) => scrub(w, secrets)),
   };
+}
+
+/** An Active Directory user principal name or down-level logon name, neither of which is a DN. */
+function isAdBindName(value: string): boolean {
+  return /^[^\s@=,\\]+@[^\s@=,]+$/.test(value) || /^[A-Za-z0-9][A-Za-z0-9.-]{0,14}\\[^\s\\=,@]+$/.test(value);
 }

@@ -180,9 +180,17 @@ describe('AUTH_LDAP_BIND_DN / AUTH_LDAP_BIND_PASSWORD', () => {
 
   it('the DN must parse', () => {
     expectOneProblem(
-      base({ AUTH_LDAP_BIND_DN: 'reader@example.com', AUTH_LDAP_BIND_PASSWORD: 'x' }),
-      /^AUTH_LDAP_BIND_DN: "reader@example.com" is not a valid DN \(.+\); give the service account's full DN/,
+      base({ AUTH_LDAP_BIND_DN: 'reader at example', AUTH_LDAP_BIND_PASSWORD: 'x' }),
+      /^AUTH_LDAP_BIND_DN: "reader at example" is not a valid DN \(.+\); give the service account's full DN/,
     );
+    expectOneProblem(base({ AUTH_LDAP_BIND_DN: 'cn=a@b,', AUTH_LDAP_BIND_PASSWORD: 'x' }), /^AUTH_LDAP_BIND_DN: /);
+    expectOneProblem(base({ AUTH_LDAP_BIND_DN: 'a@b@c', AUTH_LDAP_BIND_PASSWORD: 'x' }), /^AUTH_LDAP_BIND_DN: /);
+  });
+
+  it('Active Directory bind names (UPN, CORP\\user) pass through unchanged', () => {
+    for (const name of ['svc@corp.example.test', 'CORP\\svc']) {
+      expect(parse(base({ AUTH_LDAP_BIND_DN: name, AUTH_LDAP_BIND_PASSWORD: 'x' })).bindDn).toBe(name);
+    }
   });
 
   it('both wrong at once: invalid DN and missing password', () => {
