@@ -1,6 +1,7 @@
 // The Passport adapter: reads credentials from the request, runs the authenticator and turns its
 // result into success / fail / error. All LDAP behaviour lives in LdapAuthenticator.
 import { LdapAuthenticator } from './core/authenticator';
+import { defaultLogger } from './core/logger';
 import { LdapConfigError } from './errors';
 import { optionsFromEnv } from './options';
 import {
@@ -57,7 +58,7 @@ export class LabelStudioLdapStrategy extends PassportStrategy {
   private readonly verify: VerifyFunction<unknown> | VerifyFunctionWithRequest<unknown> | null;
   private readonly store: ProvisioningStore | null;
   private readonly provisioning: ProvisioningOptions;
-  private readonly logger: Logger | undefined;
+  private readonly logger: Logger;
 
   constructor(
     options: StrategyOptions & { store: ProvisioningStore },
@@ -78,7 +79,7 @@ export class LabelStudioLdapStrategy extends PassportStrategy {
     this.passReqToCallback = settings.passReqToCallback === true;
     this.verify = (verify as VerifyFunction<unknown> | VerifyFunctionWithRequest<unknown> | undefined) ?? null;
     this.store = settings.store ?? null;
-    this.logger = settings.logger;
+    this.logger = settings.logger ?? defaultLogger;
     this.provisioning = { manual: ldapOptions.manual, organizationOwnerEmail: ldapOptions.organizationOwnerEmail };
     // With a store, a missing organization owner is a start-up error, not a first-login one.
     if (this.store) {
@@ -86,7 +87,7 @@ export class LabelStudioLdapStrategy extends PassportStrategy {
       if (problems.length > 0) throw new LdapConfigError(problems);
     }
     this.authenticator = new LdapAuthenticator(ldapOptions, {
-      logger: settings.logger,
+      logger: this.logger,
       maxConnections: settings.maxConnections,
     });
   }
@@ -105,7 +106,11 @@ export class LabelStudioLdapStrategy extends PassportStrategy {
   private provision(req: LoginRequest, user: LdapUser): void {
     if (!this.store) return this.verified(req, user);
     provisionUser(user, this.provisioning, this.store, { logger: this.logger }).then(
-      (provisioned) => this.verified(req, provisioned),
+      // With manual roles an administrator may have deactivated the user locally.
+      (provisioned) =>
+        provisioned.role === 'deactivated'
+          ? this.fail({ message: 'This account is deactivated', code: 'ACCOUNT_DEACTIVATED' }, 403)
+          : this.verified(req, provisioned),
       (err: Error) => this.error(err),
     );
   }

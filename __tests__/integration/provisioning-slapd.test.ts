@@ -201,12 +201,13 @@ describeWithSlapd('provisioning through the strategy with a store, against slapd
       expect(await store.listWorkspaces(first.user.id, orgId)).toEqual(['Team One']);
 
       // Taken out of the group again: with manual roles the stored deactivation stays until someone
-      // changes it locally. (Whether the strategy then refuses the login is the application's
-      // business here: the strategy refuses on the LDAP mapping; the demo also refuses on the stored role.)
+      // changes it locally, and the strategy keeps refusing on the stored role.
       await server.ldapModify(member('delete', DEACTIVATED, uid));
       const again = await attempt(strategy, uid, `pw-${uid}`);
-      expect(again.kind).not.toBe('error');
+      expect(again).toMatchObject({ kind: 'fail', status: 403, challenge: { code: 'ACCOUNT_DEACTIVATED' } });
       expect(await store.getRole(first.user.id, orgId)).toBe('deactivated');
+      await store.setRole(first.user.id, orgId, 'annotator');
+      expect(await attempt(strategy, uid, `pw-${uid}`)).toMatchObject({ kind: 'success' });
     });
 
     test('a missing organization owner is a Passport error naming AUTH_LDAP_ORGANIZATION_OWNER_EMAIL, and nothing is created', async () => {

@@ -75,7 +75,8 @@ async function provisionSteps(
   s: ProvisioningStore,
   logger: Logger | undefined,
 ): Promise<ProvisionedUser> {
-  const organization = await step('finding the organization', () => s.findOrganizationByOwnerEmail(ownerEmail));
+  // Emails reach the store lower-cased, as docs/provisioning.md promises.
+  const organization = await step('finding the organization', () => s.findOrganizationByOwnerEmail(ownerEmail.toLowerCase()));
   if (!organization) {
     throw new ProvisioningError(
       'ORGANIZATION_OWNER_NOT_FOUND',
