@@ -99,9 +99,17 @@ export class LdapConnection {
     return !this.closed && this.client.connected;
   }
 
-  onClose(listener: () => void): void {
-    if (this.closed) listener();
-    else this.closeListeners.push(listener);
+  /** Calls `listener` once when the connection closes; returns a function that cancels it. */
+  onClose(listener: () => void): () => void {
+    if (this.closed) {
+      listener();
+      return () => undefined;
+    }
+    this.closeListeners.push(listener);
+    return () => {
+      const i = this.closeListeners.indexOf(listener);
+      if (i >= 0) this.closeListeners.splice(i, 1);
+    };
   }
 
   bind(dn: string, password: string): Promise<void> {
@@ -207,10 +215,12 @@ export class LdapConnection {
     }
     return new Promise<void>((resolve, reject) => {
       let settled = false;
+      let stopWatchingClose = (): void => undefined;
       const settle = (err: Error | null): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        stopWatchingClose();
         if (err) reject(err);
         else resolve();
       };
@@ -226,7 +236,7 @@ export class LdapConnection {
         this.client.destroy();
         this.markClosed();
       }, this.settings.operationTimeoutMs);
-      this.onClose(() =>
+      stopWatchingClose = this.onClose(() =>
         settle(
           new LdapInfrastructureError('UNREACHABLE', `The connection to ${this.server} closed during an LDAP ${op}.`, {
             server: this.server,
