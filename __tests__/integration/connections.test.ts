@@ -1,5 +1,7 @@
 // Connection handling against a real slapd: reuse, isolation of user binds, failover,
 // servers that never answer, outages, and close() leaving nothing open.
+import * as fs from 'fs';
+import * as path from 'path';
 import { LdapAuthenticator, LdapInfrastructureError, optionsFromEnv, silentLogger, type AuthResult } from '../../lib';
 import { describeWithSlapd, startSlapd, type SlapdServer } from '../support/slapd';
 import { closedPort, openConnectionsTo, silentListener, watchUnhandled } from '../support/sockets';
@@ -132,6 +134,31 @@ describeWithSlapd('connections (real slapd)', () => {
     } finally {
       await hung.close();
     }
+  });
+
+  test('a frozen server (SIGSTOP) mid-stream: concurrent logins end as errors within one OPT_TIMEOUT, none unhandled', async () => {
+    const auth = make({ AUTH_LDAP_CONNECTION_OPTIONS: 'OPT_NETWORK_TIMEOUT=1;OPT_TIMEOUT=1' });
+    expect(userOf(await auth.authenticate('u01', 'pw-u01'))).toMatch(/^uid=u01,/);
+    const pid = parseInt(fs.readFileSync(path.join(server.dir, 'slapd.pid'), 'utf8'), 10);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const started = Date.now();
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          auth.authenticate(`u0${(i % 9) + 1}`, `pw-u0${(i % 9) + 1}`).then(
+            () => 'success',
+            (e: unknown) => (e instanceof LdapInfrastructureError ? e.kind : 'other'),
+          ),
+        ),
+      );
+      const elapsed = Date.now() - started;
+      expect(new Set(outcomes)).toEqual(new Set(['TIMEOUT']));
+      // One OPT_TIMEOUT (1 s) per stage, never a second full wait on a fresh connection per login.
+      expect(elapsed).toBeLessThan(6000);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    expect(userOf(await auth.authenticate('u02', 'pw-u02'))).toMatch(/^uid=u02,/);
   });
 
   test('after a server restart the service account is re-bound and logins work again', async () => {

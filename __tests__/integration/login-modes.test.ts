@@ -105,6 +105,14 @@ describeWithSlapd('login modes (real slapd)', () => {
     expect(lines.join('\n')).toMatch(/AUTH_LDAP_USER_SEARCH_BASES: base "ou=nowhere,dc=example,dc=test" does not exist/);
   });
 
+  test('when no search base exists at all, logins are errors naming the variable, not wrong passwords', async () => {
+    const auth = make({ AUTH_LDAP_USER_SEARCH_BASES: `ou=nowhere,${server.baseDn};ou=nothere,${server.baseDn}` });
+    await expect(auth.authenticate('alice', 'alice-pw')).rejects.toMatchObject({
+      kind: 'CONFIG',
+      message: expect.stringContaining('AUTH_LDAP_USER_SEARCH_BASES'),
+    });
+  });
+
   test('an entry without the lookup attribute is refused with a clear message', async () => {
     const auth = make({});
     expect(await auth.authenticate('nomail', 'nomail-pw')).toMatchObject({

@@ -19,6 +19,8 @@ export interface AuthenticatorSettings {
 
 /** LDAP result codes that mean the search base is not on this server. */
 const MISSING_BASE = new Set([32, 10]);
+/** A search base that does not exist: no entries, remembered so "every base missing" is noticed. */
+const MISSING: readonly Entry[] = Object.freeze([]);
 
 export class LdapAuthenticator {
   readonly options: LdapOptions;
@@ -126,12 +128,18 @@ export class LdapAuthenticator {
             this.logger.warn(
               `AUTH_LDAP_USER_SEARCH_BASES: base "${base}" does not exist on ${err.server}; the other bases are still searched. Fix or remove it.`,
             );
-            return [];
+            return MISSING;
           }
           throw err;
         }
       }),
     );
+    if (this.options.userSearchBases.length > 0 && results.every((r) => r === MISSING)) {
+      throw new LdapInfrastructureError(
+        'CONFIG',
+        `None of AUTH_LDAP_USER_SEARCH_BASES exists on the server (${this.options.userSearchBases.join('; ')}), so no user can log in. Fix AUTH_LDAP_USER_SEARCH_BASES.`,
+      );
+    }
     const byDn = new Map<string, Entry>();
     for (const e of results.flat()) byDn.set(dnKey(e.dn), e);
     return [...byDn.values()];

@@ -54,6 +54,8 @@ const MIN_PAGE_SIZE = 10;
 
 export class LdapConnection {
   private closed = false;
+  /** Why the connection was closed by us (a timeout), reported to every operation still on it. */
+  private closeError: LdapInfrastructureError | null = null;
   private readonly closeListeners: Array<() => void> = [];
 
   /** Use LdapConnection.open(); the constructor takes an already connected client. */
@@ -225,22 +227,24 @@ export class LdapConnection {
         else resolve();
       };
       const timer = setTimeout(() => {
-        settle(
-          new LdapInfrastructureError(
-            'TIMEOUT',
-            `LDAP ${op} on ${this.server} did not answer within ${this.settings.operationTimeoutMs / 1000} s ` +
-              '(OPT_TIMEOUT in AUTH_LDAP_CONNECTION_OPTIONS). Check the server load and network.',
-            { server: this.server },
-          ),
+        // Operations sharing this connection fail with the same timeout: none of them may be
+        // retried on a fresh connection, which would double the wait on a hung server.
+        this.closeError = new LdapInfrastructureError(
+          'TIMEOUT',
+          `LDAP ${op} on ${this.server} did not answer within ${this.settings.operationTimeoutMs / 1000} s ` +
+            '(OPT_TIMEOUT in AUTH_LDAP_CONNECTION_OPTIONS). Check the server load and network.',
+          { server: this.server },
         );
+        settle(this.closeError);
         this.client.destroy();
         this.markClosed();
       }, this.settings.operationTimeoutMs);
       stopWatchingClose = this.onClose(() =>
         settle(
-          new LdapInfrastructureError('UNREACHABLE', `The connection to ${this.server} closed during an LDAP ${op}.`, {
-            server: this.server,
-          }),
+          this.closeError ??
+            new LdapInfrastructureError('UNREACHABLE', `The connection to ${this.server} closed during an LDAP ${op}.`, {
+              server: this.server,
+            }),
         ),
       );
       try {
@@ -283,6 +287,13 @@ function classify(err: unknown, server: ServerUri, settings: ConnectSettings, ph
     return new LdapInfrastructureError(
       'TIMEOUT',
       `${phase} timed out after ${settings.networkTimeoutMs / 1000} s (OPT_NETWORK_TIMEOUT)`,
+      { server: server.url },
+    );
+  }
+  if ((server.secure || settings.startTls) && /wrong version number|packet length too long|unknown protocol/i.test(text)) {
+    return new LdapInfrastructureError(
+      'TLS',
+      `TLS handshake failed: the server did not answer in TLS (${e.message ?? e.code}); is this a plain ldap:// port? Use ldaps:// with the TLS port (636) or ldap:// with AUTH_LDAP_START_TLS=1`,
       { server: server.url },
     );
   }

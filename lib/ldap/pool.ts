@@ -46,9 +46,14 @@ export class ServiceConnection {
   }
 
   private drop(conn: LdapConnection): void {
-    void this.current?.then((c) => {
-      if (c === conn && this.current) this.current = null;
-    });
+    const current = this.current;
+    // The open may still be under way and may fail; its callers see that rejection, not us.
+    current?.then(
+      (c) => {
+        if (c === conn && this.current === current) this.current = null;
+      },
+      () => undefined,
+    );
   }
 
   private async open(): Promise<LdapConnection> {
