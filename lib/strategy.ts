@@ -60,11 +60,19 @@ export class LabelStudioLdapStrategy extends PassportStrategy {
   private readonly provisioning: ProvisioningOptions;
   private readonly logger: Logger;
 
+  // One overload per shape, so TypeScript can type the verify callback's parameters.
   constructor(
-    options: StrategyOptions & { store: ProvisioningStore },
-    verify?: VerifyFunction<ProvisionedUser> | VerifyFunctionWithRequest<ProvisionedUser>,
+    options: StrategyOptions & { store: ProvisioningStore; passReqToCallback: true },
+    verify: VerifyFunctionWithRequest<ProvisionedUser>,
   );
-  constructor(options?: StrategyOptions, verify?: VerifyFunction | VerifyFunctionWithRequest);
+  constructor(
+    options: StrategyOptions & { store: ProvisioningStore; passReqToCallback?: false },
+    verify?: VerifyFunction<ProvisionedUser>,
+  );
+  constructor(options: StrategyOptions & { passReqToCallback: true }, verify: VerifyFunctionWithRequest);
+  constructor(options?: StrategyOptions & { passReqToCallback?: false }, verify?: VerifyFunction);
+  /** Options whose shape is only known at run time; the verify callback must be typed by the caller. */
+  constructor(options?: StrategyOptions, verify?: VerifyFunction<never> | VerifyFunctionWithRequest<never>);
   constructor(
     options?: StrategyOptions,
     verify?: VerifyFunction<never> | VerifyFunctionWithRequest<never>,

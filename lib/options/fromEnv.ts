@@ -126,7 +126,7 @@ export function optionsFromEnv(env: Env, io: OptionsIo = nodeFileIo): LdapOption
   };
 
   // AUTH_LDAP_ENABLED
-  if (!isLdapEnabled(env)) problems.push('AUTH_LDAP_ENABLED is not set to 1 (LDAP login is disabled)');
+  if (!isLdapEnabled(env)) problems.push('AUTH_LDAP_ENABLED is not set to 1 (LDAP login is disabled); set AUTH_LDAP_ENABLED=1 (1, true, yes or on) to use LDAP login, or check isLdapEnabled(process.env) before creating the strategy');
 
   // AUTH_LDAP_SERVER_URI
   const serverValue = get('AUTH_LDAP_SERVER_URI');
@@ -285,6 +285,7 @@ export function optionsFromEnv(env: Env, io: OptionsIo = nodeFileIo): LdapOption
   else {
     group.type = groupType.type;
     group.nameAttribute = groupType.nameAttribute;
+    if (groupType.warning) warnings.push(groupType.warning);
   }
 
   // AUTH_LDAP_GROUP_SEARCH_FILTER_STR

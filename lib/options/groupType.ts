@@ -46,7 +46,14 @@ export const DEFAULT_GROUP_NAME_ATTRIBUTE = 'cn';
 export interface ParsedGroupType {
   type: GroupType;
   nameAttribute: string;
+  /** Set when a bare attribute name is unusual enough to be a typo. */
+  warning?: string;
 }
+
+/** Words of the group type names: a value containing one is a misspelt type, not an attribute. */
+const TYPE_WORDS = /group|posix|member|active|directory|nested|organi[sz]ational|role|unique/i;
+/** Attributes that commonly name groups; others are accepted with a warning. */
+const NAMING_ATTRIBUTES = new Set(['cn', 'ou', 'o', 'name', 'uid', 'dc', 'displayname', 'samaccountname', 'description']);
 
 function key(value: string): { key: string; hadTypeSuffix: boolean } {
   let k = value.toLowerCase().replace(/[-_]/g, '');
@@ -70,6 +77,13 @@ export function parseGroupType(value: string | null): ParsedGroupType | string {
   const known = ALIASES[k.key];
   if (known) return { type: known, nameAttribute: DEFAULT_GROUP_NAME_ATTRIBUTE };
   // A class name we do not implement (MemberDNGroupType, NISGroupType, ...) is not an attribute.
-  if (k.hadTypeSuffix || !isAttributeName(value)) return unknown(value);
-  return { type: 'groupOfNames', nameAttribute: value };
+  if (k.hadTypeSuffix || !isAttributeName(value) || TYPE_WORDS.test(value)) return unknown(value);
+  if (NAMING_ATTRIBUTES.has(value.toLowerCase())) return { type: 'groupOfNames', nameAttribute: value };
+  return {
+    type: 'groupOfNames',
+    nameAttribute: value,
+    warning:
+      `${VAR}=${value} is read as a bare attribute name (groupOfNames, groups named by ${value}); ` +
+      `if you meant a group type, use one of ${GROUP_TYPES.join(', ')}`,
+  };
 }

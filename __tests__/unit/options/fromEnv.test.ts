@@ -100,12 +100,12 @@ describe('AUTH_LDAP_ENABLED', () => {
 
   it.each([undefined, '', '0', 'false', 'no', 'off', '2', 'enabled', 'y'])('%p disables', (v) => {
     expect(isLdapEnabled({ AUTH_LDAP_ENABLED: v })).toBe(false);
-    expectOneProblem(base({ AUTH_LDAP_ENABLED: v }), 'AUTH_LDAP_ENABLED is not set to 1 (LDAP login is disabled)');
+    expectOneProblem(base({ AUTH_LDAP_ENABLED: v }), 'AUTH_LDAP_ENABLED is not set to 1 (LDAP login is disabled); set AUTH_LDAP_ENABLED=1 (1, true, yes or on) to use LDAP login, or check isLdapEnabled(process.env) before creating the strategy');
   });
 
   it('disabled is reported together with every other problem', () => {
     const p = problems({ AUTH_LDAP_ENABLED: '0', AUTH_LDAP_USER_DN_TEMPLATE: 'uid=x' });
-    expect(p[0]).toBe('AUTH_LDAP_ENABLED is not set to 1 (LDAP login is disabled)');
+    expect(p[0]).toBe('AUTH_LDAP_ENABLED is not set to 1 (LDAP login is disabled); set AUTH_LDAP_ENABLED=1 (1, true, yes or on) to use LDAP login, or check isLdapEnabled(process.env) before creating the strategy');
     expect(p.some((m) => m.startsWith('AUTH_LDAP_SERVER_URI:'))).toBe(true);
     expect(p.some((m) => m.startsWith('AUTH_LDAP_USER_DN_TEMPLATE:'))).toBe(true);
   });

@@ -32,10 +32,20 @@ describe('parseGroupType', () => {
     expect(parseGroupType(input)).toEqual({ type, nameAttribute: 'cn' });
   });
 
-  it.each(['ou', 'cn', 'name', 'displayName', 'x-group-name', '2.5.4.11', 'type'])(
-    'a bare attribute %s is groupOfNames named by it',
-    (attr) => {
-      expect(parseGroupType(attr)).toEqual({ type: 'groupOfNames', nameAttribute: attr });
+  it.each(['ou', 'cn', 'name', 'displayName', 'sAMAccountName', 'o'])('a bare attribute %s is groupOfNames named by it', (attr) => {
+    expect(parseGroupType(attr)).toEqual({ type: 'groupOfNames', nameAttribute: attr });
+  });
+
+  it.each(['x-department', '2.5.4.11', 'whatever'])('an unusual bare attribute %s is accepted with a warning', (attr) => {
+    const r = parseGroupType(attr);
+    expect(r).toMatchObject({ type: 'groupOfNames', nameAttribute: attr });
+    expect(typeof r !== 'string' && r.warning).toMatch(/^AUTH_LDAP_GROUP_TYPE=.* bare attribute name.*posixGroup/);
+  });
+
+  it.each(['posixGroups', 'GroupOfName', 'nestedGroup', 'activeDirectoryGroups', 'memberOfs', 'x-group-name'])(
+    'the misspelt type %s is an error, not an attribute',
+    (v) => {
+      expect(parseGroupType(v)).toMatch(/^AUTH_LDAP_GROUP_TYPE: unknown group type/);
     },
   );
 
