@@ -140,6 +140,7 @@ export class LdapAuthenticator {
         `None of AUTH_LDAP_USER_SEARCH_BASES exists on the server (${this.options.userSearchBases.join('; ')}), so no user can log in. Fix AUTH_LDAP_USER_SEARCH_BASES.`,
       );
     }
+    if (results.length === 1) return [...results[0]];
     const byDn = new Map<string, Entry>();
     for (const e of results.flat()) byDn.set(dnKey(e.dn), e);
     return [...byDn.values()];

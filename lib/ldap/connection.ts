@@ -121,6 +121,15 @@ export class LdapConnection {
   }
 
   async search(base: string, params: SearchParams): Promise<SearchResult> {
+    if (params.paged) {
+      // Most answers fit under the server's size limit: one plain search, and the paged results
+      // control only when the server says the answer is larger (4 sizeLimitExceeded, 11 adminLimitExceeded).
+      try {
+        return await this.searchOnce(base, { ...params, paged: false }, 0);
+      } catch (err) {
+        if (!(err instanceof LdapResultError && (err.code === 4 || err.code === 11))) throw err;
+      }
+    }
     // A server may cap the page size (slapd `size.pr`) and refuse larger pages with result 11
     // (adminLimitExceeded) before sending anything: ask again with smaller pages.
     for (let pageSize = PAGE_SIZE; ; pageSize = Math.floor(pageSize / 2)) {
@@ -314,7 +323,7 @@ function connectOne(server: ServerUri, settings: ConnectSettings): Promise<LdapC
       url: server.url,
       tlsOptions,
       connectTimeout: settings.networkTimeoutMs,
-      timeout: settings.operationTimeoutMs,
+      // No ldapjs `timeout`: every operation already runs under our own OPT_TIMEOUT timer.
     });
     let settled = false;
     const fail = (err: unknown, phase: string): void => {

@@ -275,7 +275,9 @@ function normalizeValue(value: string): string {
 
 /** Canonical spelling of a DN; throws DnSyntaxError when it does not parse. */
 export function normalizeDn(dn: string): string {
-  return parseDn(dn)
+  const known = normalized.get(dn);
+  if (known !== undefined) return known;
+  const result = parseDn(dn)
     .map((rdn) =>
       rdn
         .map((ava) => `${normalizeType(ava.type)}=${normalizeValue(ava.value)}`)
@@ -283,7 +285,14 @@ export function normalizeDn(dn: string): string {
         .join('+'),
     )
     .join(',');
+  // Group DNs repeat across logins; a bounded memo saves re-parsing them on every login.
+  if (normalized.size >= NORMALIZED_CACHE_SIZE) normalized.clear();
+  normalized.set(dn, result);
+  return result;
 }
+
+const NORMALIZED_CACHE_SIZE = 10_000;
+const normalized = new Map<string, string>();
 
 /** The comparison key used when a DN does not parse (semantics: never throw). */
 export function fallbackDnKey(dn: string): string {
