@@ -2,6 +2,7 @@
 // to prove connections are reused and closed. ESTABLISHED and closing states count as open.
 import * as fs from 'fs';
 import * as net from 'net';
+import * as vm from 'vm';
 
 const OPEN_STATES = new Set(['01', '02', '03', '04', '05', '08', '09', '0B']);
 
@@ -56,8 +57,19 @@ export async function silentListener(): Promise<{ port: number; accepted(): numb
   };
 }
 
-/** Records unhandled rejections and uncaught exceptions while a suite runs. */
+/**
+ * Records unhandled rejections and uncaught exceptions while a suite runs. jest hands each test
+ * file a copy of `process` that never receives these events, so the listeners go on the real
+ * process object (as registry.ts does for 'exit').
+ */
 export function watchUnhandled(): { problems: string[]; stop(): void } {
+  let real: NodeJS.Process = process;
+  try {
+    const p = vm.runInThisContext('process') as NodeJS.Process | undefined;
+    if (p && typeof p.on === 'function') real = p;
+  } catch {
+    /* keep the sandbox process */
+  }
   const problems: string[] = [];
   const onRejection = (reason: unknown): void => {
     problems.push(`unhandledRejection: ${String((reason as Error)?.stack ?? reason)}`);
@@ -65,13 +77,13 @@ export function watchUnhandled(): { problems: string[]; stop(): void } {
   const onException = (err: Error): void => {
     problems.push(`uncaughtException: ${err.stack ?? err.message}`);
   };
-  process.on('unhandledRejection', onRejection);
-  process.on('uncaughtException', onException);
+  real.on('unhandledRejection', onRejection);
+  real.on('uncaughtException', onException);
   return {
     problems,
     stop: () => {
-      process.off('unhandledRejection', onRejection);
-      process.off('uncaughtException', onException);
+      real.off('unhandledRejection', onRejection);
+      real.off('uncaughtException', onException);
     },
   };
 }
