@@ -6,7 +6,6 @@
 //   SOAK_WRITE=0 prints only.
 import * as path from 'path';
 import { openConnectionsTo } from '../__tests__/support/sockets';
-import { ownConnectionsTo } from './benchLib/sockets';
 import { strategyContender, successDn, successGroups } from './benchLib/contenders';
 import { benchDirectory, startBenchSlapd, stopAllSlapd, stopServersOnSignals, type BenchUser } from './benchLib/directory';
 import { machineLine } from './benchLib/machine';
@@ -95,7 +94,7 @@ async function main(): Promise<void> {
     record(a, await contender.login(a.username, a.password));
   });
   await sleep(200);
-  const start = { heap: heapAfterGc(), tcp: tcpHandles(), conns: openConnectionsTo(server.port), own: ownConnectionsTo(server.port) };
+  const start = { heap: heapAfterGc(), tcp: tcpHandles(), conns: openConnectionsTo(server.port, 'machine'), own: openConnectionsTo(server.port) };
   const mon0 = await monitor.snapshot();
   console.log(`start: heap ${fmt(start.heap / MB)} MB, TCP handles ${start.tcp}, connections to slapd ${start.conns} (ours ${start.own})`);
 
@@ -114,7 +113,7 @@ async function main(): Promise<void> {
     latencies.push(...r.latencies);
     done += count;
     await sleep(100);
-    const cp = { done, heap: heapAfterGc(), tcp: tcpHandles(), conns: openConnectionsTo(server.port), own: ownConnectionsTo(server.port) };
+    const cp = { done, heap: heapAfterGc(), tcp: tcpHandles(), conns: openConnectionsTo(server.port, 'machine'), own: openConnectionsTo(server.port) };
     checkpoints.push(cp);
     console.log(`${done} logins: heap ${fmt(cp.heap / MB)} MB, TCP handles ${cp.tcp}, connections to slapd ${cp.conns} (ours ${cp.own}), mismatches ${mismatchCount}`);
   }
@@ -128,7 +127,7 @@ async function main(): Promise<void> {
   await contender.close();
   await monitor.close();
   await sleep(100);
-  const afterClose = ownConnectionsTo(server.port);
+  const afterClose = openConnectionsTo(server.port);
   await stopAllSlapd();
 
   const heapOk = growth < 10;

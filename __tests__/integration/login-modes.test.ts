@@ -1,10 +1,10 @@
 // Template bind and multi-base search against a real slapd.
-import { LdapAuthenticator, optionsFromEnv, type AuthResult, type Logger } from '../../lib';
+import { LdapAuthenticator, optionsFromEnv, type AuthResult } from '../../lib';
 import { describeWithSlapd, startSlapd, type SlapdServer } from '../support/slapd';
-import { ldapEnv } from '../support/env';
+import { captureLogger, ldapEnv } from '../support/env';
 
-const lines: string[] = [];
-const logger: Logger = { warn: (m) => void lines.push(m), error: (m) => void lines.push(m), info: (m) => void lines.push(m) };
+let log = captureLogger();
+const lines = (): string => log.lines().join('\n');
 
 function dn(r: AuthResult): string | null {
   return r.ok ? r.user.dn : null;
@@ -15,7 +15,7 @@ describeWithSlapd('login modes (real slapd)', () => {
   const open: LdapAuthenticator[] = [];
   const make = (overrides: Record<string, string>): LdapAuthenticator => {
     const roles = { AUTH_LDAP_ORGANIZATION_ROLE_ADMINISTRATOR: `cn=admins,ou=groups,${server.baseDn}` };
-    const a = new LdapAuthenticator(optionsFromEnv(ldapEnv(server, { ...roles, ...overrides })), { logger });
+    const a = new LdapAuthenticator(optionsFromEnv(ldapEnv(server, { ...roles, ...overrides })), { logger: log.logger });
     open.push(a);
     return a;
   };
@@ -24,7 +24,7 @@ describeWithSlapd('login modes (real slapd)', () => {
     server = await startSlapd();
   });
   afterEach(async () => {
-    lines.length = 0;
+    log = captureLogger();
     await Promise.all(open.splice(0).map((a) => a.close()));
   });
   afterAll(async () => {
@@ -89,7 +89,7 @@ describeWithSlapd('login modes (real slapd)', () => {
       code: 'INVALID_CREDENTIALS',
       message: 'Invalid username or password',
     });
-    expect(lines.join('\n')).toMatch(/more than one entry/);
+    expect(lines()).toMatch(/more than one entry/);
   });
 
   test('overlapping bases that return the same entry twice are not ambiguous', async () => {
@@ -102,7 +102,7 @@ describeWithSlapd('login modes (real slapd)', () => {
       AUTH_LDAP_USER_SEARCH_BASES: `ou=nowhere,${server.baseDn};ou=staff,${server.baseDn}`,
     });
     expect(dn(await auth.authenticate('carol', 'carol-pw'))).toBe('uid=carol,ou=staff,dc=example,dc=test');
-    expect(lines.join('\n')).toMatch(/AUTH_LDAP_USER_SEARCH_BASES: base "ou=nowhere,dc=example,dc=test" does not exist/);
+    expect(lines()).toMatch(/AUTH_LDAP_USER_SEARCH_BASES: base "ou=nowhere,dc=example,dc=test" does not exist/);
   });
 
   test('when no search base exists at all, logins are errors naming the variable, not wrong passwords', async () => {

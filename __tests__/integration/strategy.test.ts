@@ -4,13 +4,13 @@
  * section 2, injection, secrets and close().
  */
 import express from 'express';
-import * as fs from 'fs';
 import passport from 'passport';
 import request from 'supertest';
 import { LabelStudioLdapStrategy, LdapConfigError, optionsFromEnv } from '../../lib';
 import type { LdapUser, StrategySettings, VerifyDone, VerifyFunction, VerifyFunctionWithRequest } from '../../lib';
 import { captureLogger, GROUP_BASE, ldapEnv, PEOPLE_BASE, type EnvOverrides } from '../support/env';
 import { describeWithSlapd, startSlapd, type SlapdServer } from '../support/slapd';
+import { socketsTo } from '../support/sockets';
 
 const P = PEOPLE_BASE;
 const INVALID = 'Invalid username or password';
@@ -60,35 +60,6 @@ function makeApp(strategy: LabelStudioLdapStrategy, name: string = strategy.name
       return outcomes[outcomes.length - 1];
     },
   };
-}
-
-/** Sockets of this process connected to 127.0.0.1/::1 `port` (from /proc), by state. */
-function socketsTo(port: number): string[] {
-  const inodes = new Set<string>();
-  for (const fd of fs.readdirSync('/proc/self/fd')) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/self/fd/${fd}`));
-      if (m) inodes.add(m[1]);
-    } catch {
-      /* fd closed meanwhile */
-    }
-  }
-  const found: string[] = [];
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = fs.readFileSync(table, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols.length < 10) continue;
-      const remotePort = parseInt(cols[2].split(':')[1], 16);
-      if (remotePort === port && inodes.has(cols[9])) found.push(`${cols[1]}->${cols[2]} st=${cols[3]}`);
-    }
-  }
-  return found;
 }
 
 /** Active TCP socket handles of this process (process.getActiveResourcesInfo). */

@@ -1,13 +1,35 @@
-// Counts this machine's client-side TCP connections to a port, read from /proc/net/tcp(6),
-// to prove connections are reused and closed. ESTABLISHED and closing states count as open.
+// TCP connections to a port, read from /proc/net/tcp(6), to prove connections are reused and
+// closed. By default only this process's own sockets count (other test runs on a shared machine
+// may talk to the same port); 'machine' counts every process.
 import * as fs from 'fs';
 import * as net from 'net';
 import * as vm from 'vm';
 
 const OPEN_STATES = new Set(['01', '02', '03', '04', '05', '08', '09', '0B']);
 
-export function openConnectionsTo(port: number): number {
-  let count = 0;
+function ownSocketInodes(): Set<string> {
+  const inodes = new Set<string>();
+  let fds: string[] = [];
+  try {
+    fds = fs.readdirSync('/proc/self/fd');
+  } catch {
+    return inodes;
+  }
+  for (const fd of fds) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/self/fd/${fd}`));
+      if (m) inodes.add(m[1]);
+    } catch {
+      /* closed meanwhile */
+    }
+  }
+  return inodes;
+}
+
+/** `local->remote st=<state>` of every TCP socket to `port`, of this process unless scope is 'machine'. */
+export function socketsTo(port: number, scope: 'own' | 'machine' = 'own'): string[] {
+  const mine = scope === 'own' ? ownSocketInodes() : null;
+  const found: string[] = [];
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text = '';
     try {
@@ -17,12 +39,17 @@ export function openConnectionsTo(port: number): number {
     }
     for (const line of text.split('\n').slice(1)) {
       const cols = line.trim().split(/\s+/);
-      if (cols.length < 4) continue;
-      const remotePort = parseInt(cols[2].split(':')[1], 16);
-      if (remotePort === port && OPEN_STATES.has(cols[3])) count++;
+      if (cols.length < 10) continue;
+      if (parseInt(cols[2].split(':')[1], 16) !== port || (mine && !mine.has(cols[9]))) continue;
+      found.push(`${cols[1]}->${cols[2]} st=${cols[3]}`);
     }
   }
-  return count;
+  return found;
+}
+
+/** Open (not yet fully closed) TCP connections to `port`. */
+export function openConnectionsTo(port: number, scope: 'own' | 'machine' = 'own'): number {
+  return socketsTo(port, scope).filter((s) => OPEN_STATES.has(s.slice(-2))).length;
 }
 
 /** A port nobody listens on (bound, then released). */

@@ -19,6 +19,7 @@ export interface AuthenticatorSettings {
 
 /** LDAP result codes that mean the search base is not on this server. */
 const MISSING_BASE = new Set([32, 10]);
+const ANY_ENTRY = parseFilter('(objectClass=*)');
 /** A search base that does not exist: no entries, remembered so "every base missing" is noticed. */
 const MISSING: readonly Entry[] = Object.freeze([]);
 
@@ -167,7 +168,7 @@ export class LdapAuthenticator {
 
   private async readEntry(conn: LdapConnection, dn: string): Promise<Entry | null> {
     try {
-      const r = await conn.search(dn, { scope: 'base', filter: parseFilter('(objectClass=*)'), attributes: this.userAttributes });
+      const r = await conn.search(dn, { scope: 'base', filter: ANY_ENTRY, attributes: this.userAttributes });
       return r.entries[0] ?? null;
     } catch (err) {
       if (err instanceof LdapResultError && err.code === 32) return null;
