@@ -60,6 +60,7 @@
  * exit (SIGKILL to the process group) and when the owner dies (stdin EOF); temp folders are
  * registered with registry.ts so the jest globalTeardown removes leftovers.
  */
+import { describeWhenAvailable } from './availability';
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
@@ -134,38 +135,8 @@ export function sambaAvailability(): { available: true } | { available: false; r
   return problems.length === 0 ? { available: true } : { available: false, reason: problems.join('; ') };
 }
 
-function ciRequiresSamba(): boolean {
-  const ci = (process.env.CI ?? '').toLowerCase();
-  return ci !== '' && ci !== 'false' && ci !== '0';
-}
-
-type DescribeName = Parameters<jest.Describe>[0];
-type DescribeFn = Parameters<jest.Describe>[1];
-
-function unavailableDescribe(reason: string): jest.Describe {
-  if (ciRequiresSamba()) {
-    const fail = (): never => {
-      throw new Error(`Samba AD integration tests cannot run under CI: ${reason}`);
-    };
-    return Object.assign(fail, { only: fail, each: fail, skip: describe.skip }) as unknown as jest.Describe;
-  }
-  const skip = (name: DescribeName, fn: DescribeFn): void => {
-    const bar = '!'.repeat(78);
-    console.warn(
-      `${bar}\n!! SKIPPING Samba AD integration tests "${String(name)}"\n!! ${reason}\n` +
-        `!! (under CI=true this is a failure)\n${bar}`,
-    );
-    describe.skip(name, fn);
-  };
-  return Object.assign(skip, { only: skip, skip: describe.skip, each: describe.skip.each }) as unknown as jest.Describe;
-}
-
 /** describe when Samba is usable; otherwise a loud skip, or a thrown error under CI=true. */
-export const describeWithSamba: jest.Describe = (() => {
-  if (typeof describe !== 'function') return undefined as unknown as jest.Describe; // not under jest
-  const a = sambaAvailability();
-  return a.available ? describe : unavailableDescribe(a.reason);
-})();
+export const describeWithSamba: jest.Describe = describeWhenAvailable('Samba AD integration tests', sambaAvailability);
 
 // ---------------------------------------------------------------- LDAP / LDIF helpers
 

@@ -14,6 +14,7 @@
  * The rootdn is exempt from slapd's size/time limits. To test size limits, bind as the
  * service account cn=svc,dc=example,dc=test (password svc-pw) or a fixture user.
  */
+import { describeWhenAvailable } from './availability';
 import { ChildProcess, spawn } from 'child_process';
 import * as dns from 'dns';
 import * as fs from 'fs';
@@ -118,31 +119,8 @@ export function slapdAvailability(): { available: true } | { available: false; r
   };
 }
 
-function ciRequiresSlapd(): boolean {
-  const ci = (process.env.CI ?? '').toLowerCase();
-  return ci !== '' && ci !== 'false' && ci !== '0';
-}
-
 type DescribeName = Parameters<jest.Describe>[0];
 type DescribeFn = Parameters<jest.Describe>[1];
-
-function unavailableDescribe(reason: string): jest.Describe {
-  if (ciRequiresSlapd()) {
-    const fail = (): never => {
-      throw new Error(`slapd integration tests cannot run under CI: ${reason}`);
-    };
-    return Object.assign(fail, { only: fail, each: fail, skip: describe.skip }) as unknown as jest.Describe;
-  }
-  const skip = (name: DescribeName, fn: DescribeFn): void => {
-    const bar = '!'.repeat(78);
-    console.warn(
-      `${bar}\n!! SKIPPING slapd integration tests "${String(name)}"\n!! ${reason}\n` +
-        `!! (under CI=true this is a failure)\n${bar}`,
-    );
-    describe.skip(name, fn);
-  };
-  return Object.assign(skip, { only: skip, skip: describe.skip, each: describe.skip.each }) as unknown as jest.Describe;
-}
 
 /**
  * describe + an afterAll, registered after the block's own hooks so it runs last, that
@@ -166,13 +144,10 @@ function withCleanup(base: (name: DescribeName, fn: DescribeFn) => void) {
  * describe when slapd is installed (servers started inside the block are stopped and
  * removed after it); otherwise a loud skip, or a thrown error under CI.
  */
-export const describeWithSlapd: jest.Describe = (() => {
-  if (typeof describe !== 'function') return undefined as unknown as jest.Describe; // not under jest
-  const a = slapdAvailability();
-  if (!a.available) return unavailableDescribe(a.reason);
+export const describeWithSlapd: jest.Describe = describeWhenAvailable('slapd integration tests', slapdAvailability, () => {
   const d = withCleanup(describe);
-  return Object.assign(d, { only: withCleanup(describe.only), skip: describe.skip, each: describe.each });
-})() as jest.Describe;
+  return Object.assign(d, { only: withCleanup(describe.only), skip: describe.skip, each: describe.each }) as jest.Describe;
+});
 
 // ---------------------------------------------------------------- ports
 
