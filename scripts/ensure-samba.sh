@@ -5,6 +5,8 @@
 # is left running: the tests provision and start their own domain controllers in temp folders
 # (plsl-samba-dc-*) on loopback addresses 127.0.0.N; those are left alone.
 set -euo pipefail
+# shellcheck source=lib/debian.sh
+. "$(dirname "$0")/lib/debian.sh"
 
 PACKAGES=(samba samba-ad-dc samba-ad-provision winbind krb5-user ldap-utils openssl)
 
@@ -12,11 +14,7 @@ log() { echo "[ensure-samba] $*"; }
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
-  for p in "${PACKAGES[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-      missing+=("$p")
-    fi
-  done
+  mapfile -t missing < <(missing_packages "${PACKAGES[@]}")
 elif ! [ -x /usr/sbin/samba ] || ! command -v samba-tool >/dev/null 2>&1; then
   log "not a Debian system and Samba is missing: install the Samba AD DC (samba, samba-tool, python3 bindings) by hand"
   exit 1
@@ -25,10 +23,7 @@ fi
 if [ "${#missing[@]}" -eq 0 ]; then
   log "already installed: ${PACKAGES[*]}"
 else
-  if [ "$(id -u)" -ne 0 ]; then
-    log "missing Debian packages: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}"
-    exit 1
-  fi
+  require_root_for ensure-samba "${missing[@]}"
   export DEBIAN_FRONTEND=noninteractive
   # krb5-user asks for a default realm; the tests use their own krb5.conf (KRB5_CONFIG).
   if command -v debconf-set-selections >/dev/null 2>&1; then

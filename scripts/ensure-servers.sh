@@ -4,6 +4,8 @@
 # then makes sure no packaged slapd is left listening on port 389 (the tests start their own
 # slapd on free high ports; see __tests__/support/slapd.ts).
 set -euo pipefail
+# shellcheck source=lib/debian.sh
+. "$(dirname "$0")/lib/debian.sh"
 
 # Debian packages needed by the tests. Add further ones here.
 PACKAGES=(slapd ldap-utils openssl chromium)
@@ -12,11 +14,7 @@ log() { echo "[ensure-servers] $*"; }
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
-  for p in "${PACKAGES[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-      missing+=("$p")
-    fi
-  done
+  mapfile -t missing < <(missing_packages "${PACKAGES[@]}")
 elif ! [ -x /usr/sbin/slapd ] || ! command -v ldapsearch >/dev/null 2>&1; then
   log "not a Debian system and slapd/ldap-utils are missing: install OpenLDAP (slapd + client tools) by hand"
   exit 1
@@ -25,10 +23,7 @@ fi
 if [ "${#missing[@]}" -eq 0 ]; then
   log "already installed: ${PACKAGES[*]}"
 else
-  if [ "$(id -u)" -ne 0 ]; then
-    log "missing Debian packages: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}"
-    exit 1
-  fi
+  require_root_for ensure-servers "${missing[@]}"
   export DEBIAN_FRONTEND=noninteractive
   # Only the binaries and schema files are needed: skip the packaged directory configuration.
   if command -v debconf-set-selections >/dev/null 2>&1; then
