@@ -161,6 +161,44 @@ describeWithSlapd('connections (real slapd)', () => {
     expect(userOf(await auth.authenticate('u02', 'pw-u02'))).toMatch(/^uid=u02,/);
   });
 
+  test('a frozen server: logins queued for a bind connection fail with the timeout too, not one OPT_TIMEOUT per wave', async () => {
+    // Template mode without a service account sends every login straight to the bind pool.
+    const a = new LdapAuthenticator(
+      optionsFromEnv(
+        ldapEnv(server, {
+          AUTH_LDAP_USER_DN_TEMPLATE: 'uid=%(user)s,ou=people,dc=example,dc=test',
+          AUTH_LDAP_BIND_DN: undefined,
+          AUTH_LDAP_BIND_PASSWORD: undefined,
+          AUTH_LDAP_CONNECTION_OPTIONS: 'OPT_NETWORK_TIMEOUT=1;OPT_TIMEOUT=1',
+        }),
+      ),
+      { logger: silentLogger, maxConnections: 4 },
+    );
+    open.push(a);
+    await Promise.all(['u01', 'u02', 'u03', 'u04'].map((u) => a.authenticate(u, `pw-${u}`)));
+    const pid = parseInt(fs.readFileSync(path.join(server.dir, 'slapd.pid'), 'utf8'), 10);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const started = Date.now();
+      const outcomes = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => {
+          const n = String((i % 20) + 1).padStart(2, '0');
+          return a.authenticate(`u${n}`, `pw-u${n}`).then(
+            () => 'success',
+            (e: unknown) => (e instanceof LdapInfrastructureError ? e.kind : 'other'),
+          );
+        }),
+      );
+      const elapsed = Date.now() - started;
+      expect(new Set(outcomes)).toEqual(new Set(['TIMEOUT']));
+      // 40 logins over 4 connections would be 10 waves of 1 s if the queue waited wave by wave.
+      expect(elapsed).toBeLessThan(5000);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    expect(await a.authenticate('u05', 'pw-u05')).toMatchObject({ ok: true });
+  });
+
   test('after a server restart the service account is re-bound and logins work again', async () => {
     const auth = make();
     expect(userOf(await auth.authenticate('bob', 'bob-pw'))).toMatch(/^uid=bob,/);

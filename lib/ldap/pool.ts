@@ -85,10 +85,16 @@ export class ServiceConnection {
   }
 }
 
+interface Waiter {
+  /** A connection handed over, or null: a slot freed up, try to open one. */
+  resolve(conn: LdapConnection | null): void;
+  reject(err: Error): void;
+}
+
 /** Connections for user binds, each lent to one login at a time. */
 export class BindPool {
   private readonly idle: LdapConnection[] = [];
-  private readonly waiters: Array<(conn: LdapConnection | null) => void> = [];
+  private readonly waiters: Waiter[] = [];
   private readonly all = new Set<LdapConnection>();
   private opening = 0;
   private closing = false;
@@ -104,6 +110,9 @@ export class BindPool {
     try {
       return await fn(conn);
     } catch (err) {
+      // A server that let a bind time out will not answer the logins queued behind it either:
+      // they fail now with the same error instead of each waiting out another OPT_TIMEOUT.
+      if (err instanceof LdapInfrastructureError && err.kind === 'TIMEOUT') this.failWaiters(err);
       if (!(reused && isConnectionLoss(err) && !conn.usable)) throw err;
       this.release(conn);
       ({ conn, reused } = await this.acquire());
@@ -135,9 +144,41 @@ export class BindPool {
         this.opening--;
       }
     }
-    const conn = await new Promise<LdapConnection | null>((resolve) => this.waiters.push(resolve));
+    const conn = await this.waitForConnection();
     if (!conn) return this.acquire();
     return { conn, reused: true };
+  }
+
+  /** Queues for a connection, at most OPT_TIMEOUT: every connection being busy that long means trouble. */
+  private waitForConnection(): Promise<LdapConnection | null> {
+    return new Promise<LdapConnection | null>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: (conn) => {
+          clearTimeout(timer);
+          resolve(conn);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+      const timer = setTimeout(() => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(
+          new LdapInfrastructureError(
+            'TIMEOUT',
+            `All ${this.maxConnections} LDAP connections for user binds stayed busy for ${this.settings.operationTimeoutMs / 1000} s ` +
+              '(OPT_TIMEOUT); the directory is slow or not answering. Check the server, or raise maxConnections.',
+          ),
+        );
+      }, this.settings.operationTimeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  private failWaiters(err: Error): void {
+    for (const w of this.waiters.splice(0)) w.reject(err);
   }
 
   private release(conn: LdapConnection): void {
@@ -149,7 +190,7 @@ export class BindPool {
     }
     if (this.idle.includes(conn)) return;
     const waiter = this.waiters.shift();
-    if (waiter) waiter(conn);
+    if (waiter) waiter.resolve(conn);
     else this.idle.push(conn);
   }
 
@@ -158,13 +199,12 @@ export class BindPool {
     const i = this.idle.indexOf(conn);
     if (i >= 0) this.idle.splice(i, 1);
     // A slot freed up: let one waiter open a new connection.
-    const waiter = this.waiters.shift();
-    if (waiter) waiter(null);
+    this.waiters.shift()?.resolve(null);
   }
 
   async close(): Promise<void> {
     this.closing = true;
-    for (const w of this.waiters.splice(0)) w(null);
+    for (const w of this.waiters.splice(0)) w.resolve(null);
     await Promise.all([...this.all].map((c) => c.close()));
     this.all.clear();
     this.idle.length = 0;
