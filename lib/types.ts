@@ -135,6 +135,7 @@ export interface LdapUser {
 
 export type FailureCode =
   | 'MISSING_CREDENTIALS'
+  | 'MALFORMED_CREDENTIALS'
   | 'INVALID_CREDENTIALS'
   | 'ACCOUNT_DEACTIVATED'
   | 'USER_NOT_FOUND'

@@ -214,6 +214,16 @@ describeWithSlapd('connections (real slapd)', () => {
     expect(server.accessLog()).toMatch(/BIND dn="cn=svc,dc=example,dc=test"/);
   });
 
+  test('a refused service account is not retried on every login (no lockout by our own retries)', async () => {
+    const auth = make({ AUTH_LDAP_BIND_PASSWORD: 'wrong-service-password' });
+    server.clearAccessLog();
+    for (let i = 0; i < 5; i++) {
+      await expect(auth.authenticate('alice', 'alice-pw')).rejects.toMatchObject({ kind: 'SERVICE_BIND', ldapCode: 49 });
+    }
+    const log = await server.waitForAccessLog(/BIND dn="cn=svc,dc=example,dc=test"/);
+    expect(log.match(/BIND dn="cn=svc,dc=example,dc=test"/g)).toHaveLength(1);
+  });
+
   test('close() leaves no open socket and later logins are errors', async () => {
     const auth = make();
     await Promise.all(['u01', 'u02', 'u03', 'u04'].map((u) => auth.authenticate(u, `pw-${u}`)));

@@ -72,6 +72,34 @@ describeWithSlapd('TLS (real slapd)', () => {
     expect((await auth.authenticate('alice', 'alice-pw')).ok).toBe(true);
   });
 
+  test('ldaps:// pointed at the plain LDAP port is a TLS error that says so', async () => {
+    const auth = make({
+      AUTH_LDAP_SERVER_URI: `ldaps://127.0.0.1:${server.port}`,
+      AUTH_LDAP_CONNECTION_OPTIONS: `OPT_X_TLS_CACERTFILE=${server.caFile}`,
+    });
+    await expect(auth.authenticate('alice', 'alice-pw')).rejects.toMatchObject({
+      kind: 'TLS',
+      message: expect.stringContaining('plain ldap:// port'),
+    });
+  });
+
+  test('StartTLS against a server without TLS is a TLS error, not "server unreachable"', async () => {
+    const plain = await startSlapd({ tls: false });
+    try {
+      const auth = make({
+        AUTH_LDAP_SERVER_URI: plain.url,
+        AUTH_LDAP_START_TLS: '1',
+        AUTH_LDAP_CONNECTION_OPTIONS: `OPT_X_TLS_CACERTFILE=${server.caFile}`,
+      });
+      await expect(auth.authenticate('alice', 'alice-pw')).rejects.toMatchObject({
+        kind: 'TLS',
+        message: expect.stringContaining('StartTLS failed'),
+      });
+    } finally {
+      await plain.stop();
+    }
+  });
+
   test('StartTLS on ldap:// works, and fails with the wrong CA', async () => {
     const good = make({
       AUTH_LDAP_SERVER_URI: server.url.replace('127.0.0.1', 'localhost'),

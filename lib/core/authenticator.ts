@@ -131,6 +131,18 @@ export class LdapAuthenticator {
             );
             return MISSING;
           }
+          if (err instanceof LdapResultError) {
+            const who = this.options.bindDn ? `the service account AUTH_LDAP_BIND_DN=${this.options.bindDn}` : 'an anonymous bind';
+            throw new LdapInfrastructureError(
+              'SEARCH',
+              `The user search under "${base}" (AUTH_LDAP_USER_SEARCH_BASES) as ${who} failed on ${err.server} ` +
+                `(LDAP result ${err.code}${err.diagnostic ? `: ${err.diagnostic}` : ''}). ` +
+                (err.code === 50
+                  ? 'Give that account read access to the user entries, or set AUTH_LDAP_BIND_DN / AUTH_LDAP_BIND_PASSWORD.'
+                  : 'Check the base and AUTH_LDAP_USER_SEARCH_FILTER.'),
+              { server: err.server, ldapCode: err.code },
+            );
+          }
           throw err;
         }
       }),
@@ -138,7 +150,9 @@ export class LdapAuthenticator {
     if (this.options.userSearchBases.length > 0 && results.every((r) => r === MISSING)) {
       throw new LdapInfrastructureError(
         'CONFIG',
-        `None of AUTH_LDAP_USER_SEARCH_BASES exists on the server (${this.options.userSearchBases.join('; ')}), so no user can log in. Fix AUTH_LDAP_USER_SEARCH_BASES.`,
+        `None of AUTH_LDAP_USER_SEARCH_BASES exists on the server, or the search account may not read them ` +
+          `(${this.options.userSearchBases.join('; ')}), so no user can log in. Fix AUTH_LDAP_USER_SEARCH_BASES, ` +
+          'or the rights of AUTH_LDAP_BIND_DN.',
       );
     }
     if (results.length === 1) return [...results[0]];

@@ -13,8 +13,8 @@ export const INVALID_CREDENTIALS: AuthFailure = Object.freeze({
   code: 'INVALID_CREDENTIALS',
 }) as AuthFailure;
 
-function malformed(message: string): AuthFailure {
-  return { ok: false, message, status: 400, code: 'MISSING_CREDENTIALS' };
+function malformed(message: string, code: 'MISSING_CREDENTIALS' | 'MALFORMED_CREDENTIALS' = 'MALFORMED_CREDENTIALS'): AuthFailure {
+  return { ok: false, message, status: 400, code };
 }
 
 export type CheckedCredentials = { ok: true; username: string; password: string } | AuthFailure;
@@ -22,10 +22,10 @@ export type CheckedCredentials = { ok: true; username: string; password: string 
 /** Checks types and shapes; the username is trimmed, the password is used exactly as given. */
 export function checkCredentials(username: unknown, password: unknown, allowUsername: boolean): CheckedCredentials {
   if (typeof username !== 'string' || typeof password !== 'string') {
-    return malformed('Missing username or password');
+    return malformed('Missing username or password', 'MISSING_CREDENTIALS');
   }
   const name = username.trim();
-  if (name === '' || password === '') return malformed('Missing username or password');
+  if (name === '' || password === '') return malformed('Missing username or password', 'MISSING_CREDENTIALS');
   if (name.length > MAX_USERNAME_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
     return malformed('Username or password is too long');
   }

@@ -292,6 +292,14 @@ const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAM
 function classify(err: unknown, server: ServerUri, settings: ConnectSettings, phase: string): LdapInfrastructureError {
   const e = err as { code?: string | number; message?: string };
   const text = `${e.code ?? ''} ${e.message ?? ''}`;
+  if (phase === 'StartTLS' && !/timeout/i.test(text)) {
+    return new LdapInfrastructureError(
+      'TLS',
+      `StartTLS failed: ${e.message ?? e.code}. The server may not offer TLS on this port, or its certificate is not trusted: ` +
+        'configure TLS on the server, use ldaps://, or check OPT_X_TLS_CACERTFILE in AUTH_LDAP_CONNECTION_OPTIONS',
+      { server: server.url },
+    );
+  }
   if (/timeout/i.test(text)) {
     return new LdapInfrastructureError(
       'TIMEOUT',
@@ -299,7 +307,7 @@ function classify(err: unknown, server: ServerUri, settings: ConnectSettings, ph
       { server: server.url },
     );
   }
-  if ((server.secure || settings.startTls) && /wrong version number|packet length too long|unknown protocol/i.test(text)) {
+  if ((server.secure || settings.startTls) && /wrong version number|packet length too long|unknown protocol|disconnected before secure TLS/i.test(text)) {
     return new LdapInfrastructureError(
       'TLS',
       `TLS handshake failed: the server did not answer in TLS (${e.message ?? e.code}); is this a plain ldap:// port? Use ldaps:// with the TLS port (636) or ldap:// with AUTH_LDAP_START_TLS=1`,

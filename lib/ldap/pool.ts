@@ -5,9 +5,14 @@
 import { LdapInfrastructureError } from '../errors';
 import { LdapConnection, LdapResultError, type ConnectSettings } from './connection';
 
+/** After the directory refuses the service account, logins fail fast this long before it is tried again. */
+export const SERVICE_REFUSAL_HOLD_MS = 30_000;
+
 export class ServiceConnection {
   private current: Promise<LdapConnection> | null = null;
   private closing = false;
+  // Retrying a refused service bind on every login could lock the account out (AD lockout policy).
+  private refusal: { error: LdapInfrastructureError; until: number } | null = null;
 
   constructor(
     private readonly settings: ConnectSettings,
@@ -32,6 +37,7 @@ export class ServiceConnection {
 
   private get(): Promise<LdapConnection> {
     if (this.closing) return Promise.reject(closedError());
+    if (this.refusal && Date.now() < this.refusal.until) return Promise.reject(this.refusal.error);
     if (!this.current) {
       const opening = this.open();
       this.current = opening;
@@ -65,13 +71,20 @@ export class ServiceConnection {
     } catch (err) {
       await conn.close();
       if (err instanceof LdapResultError) {
-        throw new LdapInfrastructureError(
+        const error = new LdapInfrastructureError(
           'SERVICE_BIND',
           `The service account AUTH_LDAP_BIND_DN=${this.bindDn} was refused by ${err.server} ` +
             `(LDAP result ${err.code}${err.diagnostic ? `: ${err.diagnostic}` : ''}). ` +
-            'Check AUTH_LDAP_BIND_DN and AUTH_LDAP_BIND_PASSWORD.',
+            `Check AUTH_LDAP_BIND_DN and AUTH_LDAP_BIND_PASSWORD; logins fail without asking the server again for ${SERVICE_REFUSAL_HOLD_MS / 1000} s.`,
           { server: err.server, ldapCode: err.code },
         );
+        this.refusal = { error, until: Date.now() + SERVICE_REFUSAL_HOLD_MS };
+        throw error;
+      }
+      if (err instanceof LdapInfrastructureError && err.kind === 'TIMEOUT') {
+        throw new LdapInfrastructureError('TIMEOUT', `Binding the service account AUTH_LDAP_BIND_DN=${this.bindDn}: ${err.message}`, {
+          server: err.server,
+        });
       }
       throw err;
     }
