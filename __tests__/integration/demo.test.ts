@@ -43,6 +43,12 @@ describe('demo app with the embedded directory', () => {
     expect(res.text).toContain('ada@demo.test');
   });
 
+  test('reloading /login after a failed login goes back to the login page', async () => {
+    const res = await request(demo.url).get('/login');
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/');
+  });
+
   test('the administrator logs in by username and sees role, organization and groups; logout ends the session', async () => {
     const { agent, res } = await logIn(demo, 'ada', 'ada-pw');
     expect(res.status).toBe(303);

@@ -206,6 +206,9 @@ export function createApp(options: AppOptions): Express {
     showLogin(res, 200);
   });
 
+  // After a failed login the address bar shows /login; reloading it should not be a 404.
+  app.get('/login', (_req, res) => res.redirect('/'));
+
   app.post('/login', (req: Request, res: Response, next: NextFunction) => {
     const body = req.body as Record<string, unknown> | undefined;
     const username = typeof body?.username === 'string' ? body.username : undefined;
