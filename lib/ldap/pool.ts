@@ -135,10 +135,6 @@ export class BindPool {
     }
   }
 
-  get size(): number {
-    return this.all.size;
-  }
-
   private async acquire(): Promise<{ conn: LdapConnection; reused: boolean }> {
     if (this.closing) throw closedError();
     while (this.idle.length > 0) {
