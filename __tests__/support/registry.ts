@@ -34,7 +34,8 @@ export function unregister(dir: string): void {
   fs.rmSync(entryFile(dir), { force: true });
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, but is not ours). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -45,7 +46,7 @@ function alive(pid: number): boolean {
 
 /** SIGKILLs pid only if it still is the slapd started for `dir` (guards against pid reuse). */
 export function killSlapdOf(pid: number, dir: string): void {
-  if (!alive(pid)) return;
+  if (!processAlive(pid)) return;
   try {
     const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     if (!cmd.includes('slapd') || !cmd.includes(dir)) return;
@@ -93,7 +94,7 @@ export function sweep(runnerPid: number): string[] {
     } catch {
       continue;
     }
-    if (e.ownerPid === runnerPid || e.ownerPpid === runnerPid || !alive(e.ownerPid)) {
+    if (e.ownerPid === runnerPid || e.ownerPpid === runnerPid || !processAlive(e.ownerPid)) {
       destroyEntry(e);
       cleaned.push(e.dir);
     }

@@ -67,7 +67,8 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { run, runOk, RunResult } from './exec';
-import { cancelOnProcessExit, onProcessExit, processScopedDir, register, unregister } from './registry';
+import { cancelOnProcessExit, onProcessExit, processAlive, processScopedDir, register, unregister } from './registry';
+import { canConnectTo } from './sockets';
 
 // ---------------------------------------------------------------- constants
 
@@ -491,32 +492,9 @@ async function pickHost(): Promise<string> {
   throw new Error('no loopback address 127.0.0.N with free ports 389/636/3268/3269 found');
 }
 
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ port, host });
-    s.setTimeout(1000);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => {
-      s.destroy();
-      resolve(false);
-    });
-  });
-}
 
 // ---------------------------------------------------------------- stale process sweep
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** pids of samba processes whose cwd is a DC folder of this harness, with that folder. */
 export function harnessSambaProcesses(): Array<{ pid: number; dir: string; deleted: boolean }> {
@@ -554,7 +532,7 @@ export function sweepStaleSamba(): number[] {
     } catch {
       /* folder gone */
     }
-    if (!p.deleted && Number.isFinite(owner) && alive(owner)) continue;
+    if (!p.deleted && Number.isFinite(owner) && processAlive(owner)) continue;
     for (const target of [-p.pid, p.pid]) {
       try {
         process.kill(target, 'SIGKILL');
@@ -732,7 +710,7 @@ class Dc implements SambaDc {
           `${this.host}:\n${log.slice(-4000)}`;
         throw /ADDRESS_ALREADY_ASSOCIATED|Address already in use|failed to bind/i.test(log) ? new PortLostError(msg) : new Error(msg);
       }
-      if ((await canConnect(this.host, this.port)) && (await canConnect(this.host, this.ldapsPort))) {
+      if ((await canConnectTo(this.host, this.port)) && (await canConnectTo(this.host, this.ldapsPort))) {
         const b = await ldapBind(this.url, this.adminDn, this.adminPassword);
         if (b.ok) return;
       }

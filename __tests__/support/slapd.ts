@@ -24,6 +24,7 @@ import * as path from 'path';
 import { testCerts } from './certs';
 import { runOk } from './exec';
 import { cancelOnProcessExit, onProcessExit, register, unregister } from './registry';
+import { canConnectTo } from './sockets';
 
 export const BASE_DN = 'dc=example,dc=test';
 export const ADMIN_DN = `cn=admin,${BASE_DN}`;
@@ -182,21 +183,6 @@ async function freePort(v6: boolean): Promise<number> {
   throw new Error('no free TCP port found on 127.0.0.1');
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ port, host: '127.0.0.1' });
-    s.setTimeout(1000);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => {
-      s.destroy();
-      resolve(false);
-    });
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -413,7 +399,7 @@ class Server implements SlapdServer {
       }
       // All listeners are bound before slapd accepts, so the plain port is enough (probing
       // the ldaps port would log a TLS failure).
-      if (await canConnect(this.port)) return;
+      if (await canConnectTo('127.0.0.1', this.port)) return;
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
         const log = fs.readFileSync(this.logFile).subarray(logStart).toString('utf8');

@@ -52,6 +52,23 @@ export function openConnectionsTo(port: number, scope: 'own' | 'machine' = 'own'
   return socketsTo(port, scope).filter((s) => OPEN_STATES.has(s.slice(-2))).length;
 }
 
+/** Whether a TCP connection to host:port succeeds within a second. */
+export function canConnectTo(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host });
+    s.setTimeout(1000);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+    s.once('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
+}
+
 /** A port nobody listens on (bound, then released). */
 export async function closedPort(): Promise<number> {
   const srv = net.createServer();
