@@ -2,10 +2,10 @@
 // servers that never answer, outages, and close() leaving nothing open.
 import * as fs from 'fs';
 import * as path from 'path';
-import { LdapAuthenticator, LdapInfrastructureError, optionsFromEnv, silentLogger, type AuthResult } from '../../lib';
+import { LdapInfrastructureError, type AuthResult } from '../../lib';
 import { describeWithSlapd, startSlapd, type SlapdServer } from '../support/slapd';
 import { closedPort, openConnectionsTo, silentListener, watchUnhandled } from '../support/sockets';
-import { ldapEnv } from '../support/env';
+import { authenticatorsFor } from '../support/env';
 
 function accepts(log: string): number {
   return (log.match(/ ACCEPT from /g) ?? []).length;
@@ -19,18 +19,10 @@ function userOf(r: AuthResult): string {
 describeWithSlapd('connections (real slapd)', () => {
   let server: SlapdServer;
   const unhandled = watchUnhandled();
-  const open: LdapAuthenticator[] = [];
-  const make = (overrides: Record<string, string> = {}): LdapAuthenticator => {
-    const a = new LdapAuthenticator(optionsFromEnv(ldapEnv(server, overrides)), { logger: silentLogger });
-    open.push(a);
-    return a;
-  };
+  const make = authenticatorsFor(() => server);
 
   beforeAll(async () => {
     server = await startSlapd();
-  });
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((a) => a.close()));
   });
   afterAll(async () => {
     unhandled.stop();
@@ -163,18 +155,15 @@ describeWithSlapd('connections (real slapd)', () => {
 
   test('a frozen server: logins queued for a bind connection fail with the timeout too, not one OPT_TIMEOUT per wave', async () => {
     // Template mode without a service account sends every login straight to the bind pool.
-    const a = new LdapAuthenticator(
-      optionsFromEnv(
-        ldapEnv(server, {
-          AUTH_LDAP_USER_DN_TEMPLATE: 'uid=%(user)s,ou=people,dc=example,dc=test',
-          AUTH_LDAP_BIND_DN: undefined,
-          AUTH_LDAP_BIND_PASSWORD: undefined,
-          AUTH_LDAP_CONNECTION_OPTIONS: 'OPT_NETWORK_TIMEOUT=1;OPT_TIMEOUT=1',
-        }),
-      ),
-      { logger: silentLogger, maxConnections: 4 },
+    const a = make(
+      {
+        AUTH_LDAP_USER_DN_TEMPLATE: 'uid=%(user)s,ou=people,dc=example,dc=test',
+        AUTH_LDAP_BIND_DN: undefined,
+        AUTH_LDAP_BIND_PASSWORD: undefined,
+        AUTH_LDAP_CONNECTION_OPTIONS: 'OPT_NETWORK_TIMEOUT=1;OPT_TIMEOUT=1',
+      },
+      { maxConnections: 4 },
     );
-    open.push(a);
     await Promise.all(['u01', 'u02', 'u03', 'u04'].map((u) => a.authenticate(u, `pw-${u}`)));
     const pid = parseInt(fs.readFileSync(path.join(server.dir, 'slapd.pid'), 'utf8'), 10);
     process.kill(pid, 'SIGSTOP');

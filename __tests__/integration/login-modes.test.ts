@@ -1,7 +1,7 @@
 // Template bind and multi-base search against a real slapd.
-import { LdapAuthenticator, optionsFromEnv, type AuthResult } from '../../lib';
+import type { AuthResult, LdapAuthenticator } from '../../lib';
 import { describeWithSlapd, startSlapd, type SlapdServer } from '../support/slapd';
-import { captureLogger, ldapEnv } from '../support/env';
+import { authenticatorsFor, captureLogger } from '../support/env';
 
 let log = captureLogger();
 const lines = (): string => log.lines().join('\n');
@@ -12,20 +12,15 @@ function dn(r: AuthResult): string | null {
 
 describeWithSlapd('login modes (real slapd)', () => {
   let server: SlapdServer;
-  const open: LdapAuthenticator[] = [];
-  const make = (overrides: Record<string, string>): LdapAuthenticator => {
-    const roles = { AUTH_LDAP_ORGANIZATION_ROLE_ADMINISTRATOR: `cn=admins,ou=groups,${server.baseDn}` };
-    const a = new LdapAuthenticator(optionsFromEnv(ldapEnv(server, { ...roles, ...overrides })), { logger: log.logger });
-    open.push(a);
-    return a;
-  };
+  const authenticator = authenticatorsFor(() => server);
+  const make = (overrides: Record<string, string>): LdapAuthenticator =>
+    authenticator({ AUTH_LDAP_ORGANIZATION_ROLE_ADMINISTRATOR: `cn=admins,ou=groups,${server.baseDn}`, ...overrides }, { logger: log.logger });
 
   beforeAll(async () => {
     server = await startSlapd();
   });
-  afterEach(async () => {
+  afterEach(() => {
     log = captureLogger();
-    await Promise.all(open.splice(0).map((a) => a.close()));
   });
   afterAll(async () => {
     await server.stop();

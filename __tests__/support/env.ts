@@ -10,6 +10,7 @@
  * USE_USERNAME_FOR_LOGIN=1, AUTH_LDAP_GROUP_SEARCH_BASE_DN=ou=groups. No role or workspace
  * mapping, default group type. An override whose value is `undefined` removes that variable.
  */
+import { LdapAuthenticator, optionsFromEnv, silentLogger, type AuthenticatorSettings } from '../../lib';
 import type { Logger } from '../../lib/types';
 import type { SlapdServer } from './slapd';
 
@@ -66,5 +67,23 @@ export function captureLogger(): CapturedLogger {
   return {
     logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') },
     lines: () => [...captured],
+  };
+}
+
+/**
+ * A factory of authenticators for `ldapEnv(server(), overrides)`, silent unless a logger is given;
+ * every authenticator it made is closed after each test.
+ */
+export function authenticatorsFor(
+  server: () => EnvServer,
+): (overrides?: EnvOverrides, settings?: AuthenticatorSettings) => LdapAuthenticator {
+  const open: LdapAuthenticator[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((a) => a.close()));
+  });
+  return (overrides = {}, settings = {}) => {
+    const a = new LdapAuthenticator(optionsFromEnv(ldapEnv(server(), overrides)), { logger: silentLogger, ...settings });
+    open.push(a);
+    return a;
   };
 }
