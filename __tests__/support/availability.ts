@@ -1,5 +1,8 @@
 // Suites that need a real server (slapd, Samba, Chromium) run only where it is installed. Without
 // it they are skipped with a loud banner, except under CI=true, where a missing server fails.
+import * as fs from 'fs';
+import * as path from 'path';
+
 export type Availability = { available: true } | { available: false; reason: string };
 
 export function underCi(): boolean {
@@ -37,4 +40,19 @@ export function describeWhenAvailable(
   if (typeof describe !== 'function') return undefined as unknown as jest.Describe; // not under jest (bench scripts)
   const a = availability();
   return a.available ? available() : unavailableDescribe(what, a.reason);
+}
+
+/** Whether `file` is an executable regular file. */
+export function executable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `cmd` is an executable on PATH. */
+export function onPath(cmd: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((d) => executable(path.join(d, cmd)));
 }

@@ -60,7 +60,7 @@
  * exit (SIGKILL to the process group) and when the owner dies (stdin EOF); temp folders are
  * registered with registry.ts so the jest globalTeardown removes leftovers.
  */
-import { describeWhenAvailable } from './availability';
+import { describeWhenAvailable, executable, onPath } from './availability';
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
@@ -104,18 +104,7 @@ function debug(msg: string): void {
 
 // ---------------------------------------------------------------- availability
 
-function executable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
 
-function onPath(cmd: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some((d) => executable(path.join(d, cmd)));
-}
 
 export function sambaAvailability(): { available: true } | { available: false; reason: string } {
   const missing: string[] = [];

@@ -14,7 +14,7 @@
  * The rootdn is exempt from slapd's size/time limits. To test size limits, bind as the
  * service account cn=svc,dc=example,dc=test (password svc-pw) or a fixture user.
  */
-import { describeWhenAvailable } from './availability';
+import { describeWhenAvailable, executable, onPath } from './availability';
 import { ChildProcess, spawn } from 'child_process';
 import * as dns from 'dns';
 import * as fs from 'fs';
@@ -88,18 +88,7 @@ export interface SlapdServer {
 
 // ---------------------------------------------------------------- availability
 
-function onPath(cmd: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some((d) => executable(path.join(d, cmd)));
-}
 
-function executable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
 
 export function slapdAvailability(): { available: true } | { available: false; reason: string } {
   const missing: string[] = [];
