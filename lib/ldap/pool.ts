@@ -10,6 +10,8 @@ export const SERVICE_REFUSAL_HOLD_MS = 30_000;
 
 export class ServiceConnection {
   private current: Promise<LdapConnection> | null = null;
+  /** The connection `current` resolved to, once it has. */
+  private opened: LdapConnection | null = null;
   private closing = false;
   // Retrying a refused service bind on every login could lock the account out (AD lockout policy).
   private refusal: { error: LdapInfrastructureError; until: number } | null = null;
@@ -42,7 +44,10 @@ export class ServiceConnection {
       const opening = this.open();
       this.current = opening;
       opening.then(
-        (conn) => conn.onClose(() => this.drop(conn)),
+        (conn) => {
+          this.opened = conn;
+          conn.onClose(() => this.drop(conn));
+        },
         () => {
           if (this.current === opening) this.current = null;
         },
@@ -51,15 +56,11 @@ export class ServiceConnection {
     return this.current;
   }
 
+  /** Forgets `conn` so the next login opens (and binds) a fresh service connection. */
   private drop(conn: LdapConnection): void {
-    const current = this.current;
-    // The open may still be under way and may fail; its callers see that rejection, not us.
-    current?.then(
-      (c) => {
-        if (c === conn && this.current === current) this.current = null;
-      },
-      () => undefined,
-    );
+    if (this.opened !== conn) return;
+    this.opened = null;
+    this.current = null;
   }
 
   private async open(): Promise<LdapConnection> {
@@ -94,6 +95,7 @@ export class ServiceConnection {
     this.closing = true;
     const current = this.current;
     this.current = null;
+    this.opened = null;
     if (current) await current.then((c) => c.close(), () => undefined);
   }
 }
