@@ -2,13 +2,14 @@
 // Resolves to a failure for anything the user did; rejects only when the directory could not be used.
 import { LdapInfrastructureError } from '../errors';
 import { BindPool, LdapResultError, ServiceConnection, type ConnectSettings, type Entry, type LdapConnection } from '../ldap';
+import { dnKey } from '../mapping/dn';
 import { escapeDnValue, escapeFilterValue, fillTemplate } from '../mapping/escape';
 import { parseFilter } from '../mapping/filterParser';
 import { compileMapping, type GroupMatcher } from '../mapping/matcher';
 import type { AuthFailure, AuthResult, LdapOptions, LdapUser, Logger } from '../types';
 import { bindFailure } from './adCodes';
 import { checkCredentials, INVALID_CREDENTIALS } from './credentials';
-import { dnKey, findGroups, groupAttributesOf } from './groups';
+import { findGroups, groupAttributesOf } from './groups';
 import { defaultLogger } from './logger';
 
 export interface AuthenticatorSettings {

@@ -1,7 +1,7 @@
 // Builds the group-membership searches of semantics.md section 3 and runs them, nested types
 // included. Every value put into a filter is filter-escaped exactly once, then parsed into an AST.
 import type { Entry, LdapConnection } from '../ldap';
-import { normalizeDn } from '../mapping/dn';
+import { dnKey } from '../mapping/dn';
 import { escapeFilterValue } from '../mapping/escape';
 import { parseFilter } from '../mapping/filterParser';
 import type { GroupOptions, GroupType } from '../types';
@@ -38,14 +38,6 @@ function eq(attr: string, value: string): string {
   return `(${attr}=${escapeFilterValue(value)})`;
 }
 
-/** Normalised DN for de-duplication; DNs that do not parse compare as lower-cased text. */
-export function dnKey(dn: string): string {
-  try {
-    return normalizeDn(dn);
-  } catch {
-    return dn.trim().toLowerCase();
-  }
-}
 
 /** The user's group DNs as the server spells them, in the order found. */
 export async function findGroups(

@@ -299,6 +299,15 @@ export function fallbackDnKey(dn: string): string {
   return dn.trim().toLowerCase();
 }
 
+/** A key that is equal for equal DNs (dnEquals' rule), for de-duplication; never throws. */
+export function dnKey(dn: string): string {
+  try {
+    return normalizeDn(dn);
+  } catch {
+    return fallbackDnKey(dn);
+  }
+}
+
 /** Equal by meaning (semantics.md section 5). Never throws. */
 export function dnEquals(a: string, b: string): boolean {
   try {

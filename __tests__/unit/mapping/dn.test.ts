@@ -1,4 +1,4 @@
-import { DnSyntaxError, dnEquals, escapeDnValue, formatDn, normalizeDn, parseDn } from '../../../lib/mapping/dn';
+import { DnSyntaxError, dnEquals, escapeDnValue, formatDn, normalizeDn, parseDn, dnKey } from '../../../lib/mapping/dn';
 
 describe('parseDn', () => {
   it('parses the root DN (empty or blank) to []', () => {
@@ -267,5 +267,14 @@ describe('dnEquals', () => {
     expect(dnEquals('not a dn', 'cn=x')).toBe(false);
     expect(dnEquals('cn=a\\', 'CN=A\\')).toBe(true);
     expect(dnEquals('cn=a\\', 'cn=a')).toBe(false);
+  });
+});
+
+describe('dnKey', () => {
+  it('is equal for DNs equal by meaning, and falls back to lower-cased text for unparsable ones', () => {
+    expect(dnKey('CN=Admins, OU=Groups,DC=Example,DC=Com')).toBe(dnKey('cn=admins,ou=groups,dc=example,dc=com'));
+    expect(dnKey('cn=a\\2Cb,dc=x')).toBe(dnKey('cn=a\\,b,dc=x'));
+    expect(dnKey('cn=a,dc=x')).not.toBe(dnKey('cn=a\\,dc=x'));
+    expect(dnKey('  Not A DN ')).toBe('not a dn');
   });
 });
